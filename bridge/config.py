@@ -1,0 +1,255 @@
+"""Daemon configuration: shipped YAML defaults overlaid by a user file, validated once at
+load into dataclasses. Unknown keys and bad values are errors that name the key."""
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import typing
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from model.api import MODES, STEMS
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass
+class OscConfig:
+    host: str = "127.0.0.1"
+    port: int = 9000
+    allow: list[str] = field(default_factory=list)
+    meter_hz: float = 20.0
+
+    def check(self) -> None:
+        _range("osc.port", self.port, 0, 65535)
+        _range("osc.meter_hz", self.meter_hz, 0.5, 200)
+        for net in self.allow:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError as exc:
+                raise ConfigError(f"osc.allow: {net!r} is not a network: {exc}") from None
+        loopback = self.host in ("127.0.0.1", "localhost", "::1")
+        if not loopback and not self.allow:
+            raise ConfigError(f"osc.host: binding to {self.host!r} needs osc.allow, a list of client networks")
+
+
+@dataclass
+class AudioConfig:
+    backend: str = "jack"
+    jack_server: str | None = None
+    client_name: str = "lmdm"
+    inputs: int = 2
+    stem_channels: int = 1
+    mix: bool = True
+    midi: bool = True
+    autoconnect: bool = False
+    reconnect_s: float = 2.0
+    sample_rate: int = 48000
+    period: int = 1024
+    device: str | int | None = None
+
+    def check(self) -> None:
+        _choice("audio.backend", self.backend, ("jack", "portaudio"))
+        _range("audio.inputs", self.inputs, 0, 16)
+        _choice("audio.stem_channels", self.stem_channels, (1, 2))
+        _range("audio.reconnect_s", self.reconnect_s, 0.1, 60)
+        _range("audio.sample_rate", self.sample_rate, 8000, 192000)
+        _range("audio.period", self.period, 16, 8192)
+
+
+@dataclass
+class EngineConfig:
+    bpm: float = 120.0
+    beats_per_bar: int = 4
+    block_beats: float = 4.0
+    mode: str = "accompany"
+    follow_transport: bool = True
+    margin_min_ms: float = 50.0
+    margin_headroom: float = 1.5
+    frames_per_beat: int = 4
+    on_failure: str = "silence"
+    input_gain: float = 1.0
+
+    def check(self) -> None:
+        _range("engine.bpm", self.bpm, 20, 300)
+        _range("engine.beats_per_bar", self.beats_per_bar, 1, 16)
+        _range("engine.block_beats", self.block_beats, 0.25, 32)
+        _choice("engine.mode", self.mode, MODES)
+        _range("engine.margin_min_ms", self.margin_min_ms, 0, 5000)
+        _range("engine.margin_headroom", self.margin_headroom, 1.0, 10)
+        _range("engine.frames_per_beat", self.frames_per_beat, 1, 48)
+        _choice("engine.on_failure", self.on_failure, ("silence", "dry"))
+        _range("engine.input_gain", self.input_gain, 0, 4)
+
+
+@dataclass
+class GenerationConfig:
+    model: str = "default"
+    prompt: str = ""
+    steps: int = 8
+    guidance: float = 3.0
+    temperature: float = 1.0
+    density: float = 0.5
+    seed: int | None = None
+    key: str | None = None
+    context_beats: float = 32.0
+
+    def check(self) -> None:
+        _range("generation.steps", self.steps, 1, 64)
+        _range("generation.guidance", self.guidance, 0, 10)
+        _range("generation.temperature", self.temperature, 0, 2)
+        _range("generation.density", self.density, 0, 1)
+        _range("generation.context_beats", self.context_beats, 0, 512)
+
+
+@dataclass
+class RenderConfig:
+    soundfont: str = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
+    gain: float = 0.8
+    programs: dict[str, int] = field(default_factory=lambda: {"bass": 33, "keys": 4, "lead": 80, "drums": 0})
+
+    def check(self) -> None:
+        _range("render.gain", self.gain, 0, 4)
+        for stem, prog in self.programs.items():
+            if stem not in STEMS:
+                raise ConfigError(f"render.programs: unknown stem {stem!r}; stems are {', '.join(STEMS)}")
+            if not isinstance(prog, int) or isinstance(prog, bool):
+                raise ConfigError(f"render.programs.{stem}: expected an integer 0..127, got {prog!r}")
+            _range(f"render.programs.{stem}", prog, 0, 127)
+
+
+@dataclass
+class RecordConfig:
+    dir: str = "out/sessions"
+    flush_s: float = 0.5
+
+    def check(self) -> None:
+        _range("record.flush_s", self.flush_s, 0.05, 1.0)
+
+
+@dataclass
+class Config:
+    osc: OscConfig = field(default_factory=OscConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    generation: GenerationConfig = field(default_factory=GenerationConfig)
+    render: RenderConfig = field(default_factory=RenderConfig)
+    record: RecordConfig = field(default_factory=RecordConfig)
+
+    def check(self) -> None:
+        for f in dataclasses.fields(self):
+            getattr(self, f.name).check()
+
+
+def _range(name: str, value: Any, lo: float, hi: float) -> None:
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name}: {value!r} is out of range {lo}..{hi}")
+
+
+def _choice(name: str, value: Any, choices: tuple) -> None:
+    if value not in choices:
+        raise ConfigError(f"{name}: {value!r} is not one of {', '.join(map(str, choices))}")
+
+
+def _merge(base: dict, over: dict, path: str = "") -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        name = f"{path}{key}"
+        if key not in base:
+            raise ConfigError(f"unknown config key {name!r}")
+        if isinstance(base[key], dict) and key != "programs":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{name}: expected a mapping, got {value!r}")
+            out[key] = _merge(base[key], value, name + ".")
+        elif isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{name}: expected a mapping, got {value!r}")
+            out[key] = {**base[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _coerce(name: str, value: Any, hint: Any) -> Any:
+    """Check a YAML value against a dataclass field type (ints may stand in for floats)."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        if value is None and type(None) in args:
+            return None
+        errors = []
+        for a in args:
+            if a is type(None):
+                continue
+            try:
+                return _coerce(name, value, a)
+            except ConfigError as exc:
+                errors.append(str(exc))
+        raise ConfigError(errors[0] if errors else f"{name}: bad value {value!r}")
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{name}: expected a list, got {value!r}")
+        return [_coerce(f"{name}[{i}]", v, args[0]) for i, v in enumerate(value)]
+    if origin is dict:
+        return dict(value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name}: expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{name}: expected an integer, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{name}: expected a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{name}: expected a string, got {value!r}")
+        return value
+    return value
+
+
+def _build(cls: type, data: dict, path: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        value = data[f.name]
+        if dataclasses.is_dataclass(hints[f.name]):
+            kwargs[f.name] = _build(hints[f.name], value, f"{path}{f.name}.")
+        else:
+            kwargs[f.name] = _coerce(f"{path}{f.name}", value, hints[f.name])
+    return cls(**kwargs)
+
+
+def defaults_dict() -> dict:
+    text = resources.files("bridge").joinpath("defaults.yaml").read_text()
+    return yaml.safe_load(text)
+
+
+def load_config(path: str | Path | None = None, overrides: dict | None = None) -> Config:
+    """Defaults, overlaid by the user's YAML file, overlaid by `overrides` (CLI flags)."""
+    data = defaults_dict()
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"config file not found: {p}")
+        try:
+            user = yaml.safe_load(p.read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{p}: not valid YAML: {exc}") from None
+        if not isinstance(user, dict):
+            raise ConfigError(f"{p}: the top level must be a mapping")
+        data = _merge(data, user)
+    if overrides:
+        data = _merge(data, overrides)
+    cfg = _build(Config, data, "")
+    cfg.check()
+    return cfg

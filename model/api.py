@@ -1,0 +1,158 @@
+"""The generator contract: the only thing the bridge engine knows about models.
+
+The engine (bridge/engine.py) drives any Generator block by block:
+
+    gen.reset()                                   # at play / reset
+    gen.observe(audio_chunk, midi_events)         # as input arrives, in order, any chunk size
+    out = gen.generate(block, controls)           # at the block's schedule point
+
+Time bookkeeping: "input samples" count every sample passed to observe() since the last
+reset(), so the generator can align its own history with `Block.start_sample`.
+This module imports nothing from bridge/, no threads, sockets or audio I/O.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+STEMS: tuple[str, ...] = ("bass", "keys", "lead", "drums")
+MODES: tuple[str, ...] = ("accompany", "delay", "free")
+
+
+@dataclass(frozen=True)
+class NoteEvent:
+    """One generated note. Times are in beats, relative to the start of its block."""
+
+    stem: str
+    pitch: int  # MIDI pitch; for drums the General MIDI percussion key
+    velocity: int  # 1..127
+    start: float  # beats from block start, 0 <= start < block.beats
+    duration: float  # beats, > 0; may reach past the block end
+
+
+@dataclass(frozen=True)
+class MidiEvent:
+    """A raw MIDI message from a live instrument, aligned to the audio chunk it came with."""
+
+    offset: int  # sample offset inside the audio chunk passed to the same observe() call
+    data: bytes  # raw MIDI bytes (status byte first)
+
+
+@dataclass(frozen=True)
+class Block:
+    """What the engine asks the generator for."""
+
+    index: int  # blocks since play/reset
+    start_beat: float  # musical position of the block start (beats since play)
+    beats: float  # block length in beats
+    bpm: float
+    samples: int  # block length in audio samples at the generator's sample rate
+    start_sample: int  # input sample (since reset) where the block's input span starts
+    # Input samples of the block's span the model may see, counted from start_sample.
+    # accompany: negative (-margin): the tail of the previous block is not heard yet.
+    # delay: == samples (the whole span was heard; the answer plays one block later).
+    # free: 0 (input is ignored).
+    visible_until: int
+    mode: str = "accompany"
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Generation controls, applied at block boundaries (see docs/osc.md)."""
+
+    prompts: tuple[tuple[str, float], ...] = ()  # (text, weight); empty = unconditional
+    steps: int = 8
+    guidance: float = 3.0
+    temperature: float = 1.0
+    density: float = 0.5
+    seed: int | None = None
+    key: str | None = None  # e.g. "C minor"; None = unconstrained
+    context_beats: float = 32.0
+    beats_per_bar: int = 4
+
+    def dominant_prompt(self) -> str:
+        if not self.prompts:
+            return ""
+        return max(self.prompts, key=lambda p: p[1])[0]
+
+
+@dataclass
+class StemBlock:
+    """What the generator returns for one block."""
+
+    notes: list[NoteEvent] = field(default_factory=list)
+    # Per-stem mono float32 audio of exactly block.samples; None: the engine renders notes.
+    audio: dict[str, np.ndarray] | None = None
+
+
+@runtime_checkable
+class Generator(Protocol):
+    name: str
+    stems: tuple[str, ...]
+    sample_rate: int
+
+    def reset(self) -> None: ...
+
+    def observe(self, audio: np.ndarray, midi: Sequence[MidiEvent]) -> None:
+        """audio: (frames, channels) float32 at sample_rate, the live input in order."""
+        ...
+
+    def generate(self, block: Block, controls: Controls) -> StemBlock: ...
+
+
+class ModelError(RuntimeError):
+    """A generator could not be loaded or does not honour the contract."""
+
+
+# Generators are loaded by name only (never by path from the network).
+# name -> "module:factory"; factory(sample_rate: int, **options) -> Generator
+REGISTRY: dict[str, str] = {
+    "baseline": "model.baseline:create",
+}
+DEFAULT_MODEL = "baseline"
+
+
+def available() -> list[str]:
+    return sorted(REGISTRY)
+
+
+def load_generator(name: str, sample_rate: int, **options) -> Generator:
+    """Load a registered generator and check its contract with a silent test block."""
+    if name == "default":
+        name = DEFAULT_MODEL
+    if name not in REGISTRY:
+        raise ModelError(f"unknown model {name!r}; available: {', '.join(available())}")
+    module_name, factory_name = REGISTRY[name].split(":")
+    factory = getattr(importlib.import_module(module_name), factory_name)
+    gen = factory(sample_rate=sample_rate, **options)
+    check_contract(gen)
+    return gen
+
+
+def check_contract(gen: Generator) -> None:
+    """nn~-style load check: a zero input must give a well-formed block."""
+    for attr in ("name", "stems", "sample_rate"):
+        if not hasattr(gen, attr):
+            raise ModelError(f"generator lacks attribute {attr!r}")
+    if not gen.stems or len(set(gen.stems)) != len(gen.stems):
+        raise ModelError(f"generator stems must be unique and non-empty: {gen.stems!r}")
+    sr = int(gen.sample_rate)
+    samples = sr * 2  # one 4/4 bar at 120 bpm
+    gen.reset()
+    gen.observe(np.zeros((samples, 1), np.float32), [])
+    block = Block(index=0, start_beat=0.0, beats=4.0, bpm=120.0, samples=samples,
+                  start_sample=0, visible_until=samples, mode="delay")
+    out = gen.generate(block, Controls(seed=0))
+    if not isinstance(out, StemBlock):
+        raise ModelError(f"generate() returned {type(out).__name__}, expected StemBlock")
+    for n in out.notes:
+        if n.stem not in gen.stems:
+            raise ModelError(f"note for unknown stem {n.stem!r}")
+    if out.audio is not None:
+        for stem, a in out.audio.items():
+            if stem not in gen.stems or np.asarray(a).shape != (samples,):
+                raise ModelError(f"audio for {stem!r} has shape {np.shape(a)}, expected ({samples},)")
+    gen.reset()
