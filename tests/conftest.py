@@ -1,0 +1,75 @@
+"""Shared fixtures: a private dummy JACK server per test, free UDP ports."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+
+import pytest
+
+# Tests run on a shared 2-core machine: keep torch from spreading over both cores.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def udp_port() -> int:
+    return free_udp_port()
+
+
+class JackServer:
+    """`jackd -n NAME --no-realtime -d dummy`, started for one test and stopped after it."""
+
+    def __init__(self, rate: int = 48000, period: int = 1024):
+        self.name = f"lmdmtest-{uuid.uuid4().hex[:10]}"
+        self.rate = rate
+        self.period = period
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 10.0) -> "JackServer":
+        if shutil.which("jackd") is None:
+            pytest.fail("jackd is not installed: run `make test`, which installs jackd2")
+        self.proc = subprocess.Popen(
+            ["jackd", "-n", self.name, "--no-realtime", "-d", "dummy",
+             "-r", str(self.rate), "-p", str(self.period)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        import jack
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jackd exited: {self.proc.stderr.read().decode(errors='replace')}")
+            try:
+                c = jack.Client("probe", servername=self.name, no_start_server=True)
+                c.close()
+                return self
+            except jack.JackError:
+                time.sleep(0.05)
+        raise RuntimeError(f"jackd {self.name} did not come up in {timeout} s")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+
+@pytest.fixture
+def jack_server():
+    server = JackServer().start()
+    os.environ["JACK_NO_START_SERVER"] = "1"
+    try:
+        yield server
+    finally:
+        server.stop()
