@@ -1,0 +1,368 @@
+"""LMDMStream: the streaming generator.  Holds the context and the KV cache, one block per call.
+
+Usage (what model/embedded.py does inside its api.Generator):
+
+    from model.config import LMDMConfig
+    from model.transformer import LMDMTransformer
+    from model.stream import LMDMStream
+
+    cfg = LMDMConfig.preset("default", latent_dim=200, cond_dim=26, prompt_dim=384)
+    model = LMDMTransformer(cfg).eval()          # or model.checkpoint.load_checkpoint(dir)[0]
+    stream = LMDMStream(model)                   # layout from cfg (enc_dec by default)
+    stream.warmup()                              # before going live: throwaway blocks, then reset()
+    stream.reset()                               # at play / reset
+    # optional priming with known frames (block_causal: a multiple of T frames)
+    stream.push(latent_frames, cond_frames)      # (n, latent_dim), (n, cond_dim)
+    for each block:
+        y = stream.generate(
+            cond,                                # (T, cond_dim) input features of the target block
+            visible_until=v,                     # frames of the target block whose features are
+                                                 # visible: T (delay), 0 (free), T-k or negative
+                                                 # (accompany: the last -v context frames hidden too)
+            prev_cond=prev,                      # (n, cond_dim) features of the newest n history
+                                                 # frames, now heard (replaces what they were given
+                                                 # with); n <= C (block_causal: n <= T)
+            prompts=[(emb_a, 0.7), (emb_b, 0.3)],  # (prompt_dim,) embeddings with weights; () = none
+            controls=torch.tensor([density, ...]),  # (n_controls,)
+            steps=8, guidance=3.0, temperature=1.0, seed=1234)
+        # y: (T, latent_dim) float32 tensor, owned by the caller. It is now the newest context;
+        stream.replace_latest(cleaned)           # optional: (T, latent_dim) replaces it as context
+    stream.drop_context(keep_frames)             # forget all but the newest frames
+
+Semantics:
+- The generated block is appended to the history automatically.  enc_dec/bidirectional
+  re-read the last C frames every block; block_causal encodes each chunk exactly once,
+  at the first generate() after it was produced or pushed (so prev_cond still reaches it).
+- Prompt mixing: the embeddings are averaged with weights/sum(weights); the unconditional
+  branch of CFG uses the model's learned null embedding.  When the dominant prompt
+  (largest weight) changes from the previous block, the oldest context is dropped,
+  keeping config.keep_on_flip frames (block_causal: whole chunks).
+- seed: the block's noise comes from a torch.Generator seeded with `seed`; same seed,
+  same history, same inputs -> same output.  seed=None continues the stream's generator.
+- All buffers are allocated in __init__ (fixed shapes per step); generate() runs under
+  torch.inference_mode().
+"""
+from __future__ import annotations
+
+import time
+from typing import Sequence
+
+import torch
+
+from model.cache import KVCache, RingKVCache
+from model.config import LAYOUTS, LMDMConfig
+from model.sampler import logsnr_schedule, sample
+from model.transformer import LMDMTransformer, positions
+
+
+def _tensor(x, shape: tuple[int, ...] | None = None) -> torch.Tensor:
+    t = torch.as_tensor(x, dtype=torch.float32)
+    if shape is not None and tuple(t.shape) != shape:
+        raise ValueError(f"expected shape {shape}, got {tuple(t.shape)}")
+    return t
+
+
+class LMDMStream:
+    """One streaming generator over one model.  Not thread-safe: one caller at a time."""
+
+    def __init__(self, model: LMDMTransformer, layout: str | None = None,
+                 cfg_batch: bool = True, seed: int = 0) -> None:
+        self.model = model.eval()
+        self.config: LMDMConfig = model.cfg
+        cfg = self.config
+        self.layout = layout or cfg.layout
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {self.layout!r}; one of {LAYOUTS}")
+        C, T, D, Cd = cfg.context_frames, cfg.target_frames, cfg.latent_dim, cfg.cond_dim
+        if self.layout == "block_causal" and C % T:
+            raise ValueError(f"block_causal needs context_frames ({C}) divisible by T ({T})")
+        self.C, self.T = C, T
+        # CFG runs conditional and unconditional rows in one batch of 2.
+        self.max_batch = 2 if (cfg_batch and cfg.prompt_dim) else 1
+        self.base_seed = seed
+        H, hd, nl = cfg.n_heads, cfg.head_dim, cfg.n_layers
+        self.cache: KVCache | None = None
+        if self.layout == "enc_dec":
+            self.cache = KVCache(nl, self.max_batch, H, C + T + 1, hd)
+        elif self.layout == "block_causal":
+            self.cache = RingKVCache(nl, self.max_batch, H, hd, T, cfg.window)
+        # History of the newest C frames, right-aligned (zeros/mask 0 where there is none).
+        self.h_lat = torch.zeros(C, D)
+        self.h_mask = torch.zeros(C)
+        self.h_cond = torch.zeros(C, Cd)
+        self.h_vis = torch.zeros(C)
+        self._scratch = torch.zeros(C, max(D, Cd, 1))  # for shifting the history in place
+        # Per-block staging: context visibility, target features/visibility, mixed prompt.
+        self.ctx_vis = torch.zeros(C)
+        self.t_cond = torch.zeros(T, Cd)
+        self.t_vis = torch.zeros(T)
+        self.prompt = torch.zeros(max(cfg.prompt_dim, 1))
+        self.dominant = torch.zeros(max(cfg.prompt_dim, 1))  # embedding of the last dominant
+        self.controls = torch.zeros(max(cfg.n_controls, 1))
+        self.x = torch.zeros(1, T, D)  # the sample being denoised
+        self.noise = torch.zeros(1, T, D)  # ping-pong's fresh noise
+        # Fixed RoPE rotations of the window-relative layouts.
+        rot = model.rotary
+        self.rot_ctx = rot(positions(0, C))
+        self.rot_tgt = rot(positions(C, T + 1))
+        self.rot_all = rot(positions(0, C + T + 1))
+        self.generator = torch.Generator()
+        self.reset()
+
+    # ---- state ----------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget all context and cached keys/values; positions restart at 0."""
+        for buf in (self.h_lat, self.h_mask, self.h_cond, self.h_vis):
+            buf.zero_()
+        if self.cache is not None:
+            self.cache.reset()
+        self.frames = 0  # history frames since reset (pushed or generated)
+        self.chunks = 0  # block_causal: chunks encoded into the ring
+        self.pending = False  # block_causal: the newest chunk is not encoded yet
+        self.has_dominant = False  # a dominant prompt was seen since reset
+        self.generator.manual_seed(self.base_seed)
+        self.last_ms = 0.0
+
+    @property
+    def context_length(self) -> int:
+        """Valid context frames the next block will see."""
+        if self.layout != "block_causal":
+            return int(self.h_mask.sum().item())
+        nxt = self.chunks + self.pending  # index of the next target chunk
+        held = sum(1 for c in self.cache.slot_chunk if c >= 0 and nxt - self.cache.window < c < self.chunks)
+        return (held + self.pending) * self.T
+
+    def _append(self, lat, mask: float, cond, vis) -> None:
+        """Shift the history left by n frames and write the new ones at the end."""
+        self.frames += lat.shape[0]
+        n = lat.shape[0]
+        if n >= self.C:
+            lat, cond, vis = lat[-self.C:], cond[-self.C:], vis[-self.C:]
+            n = self.C
+        keep = self.C - n
+        for buf, new in ((self.h_lat, lat), (self.h_cond, cond), (self.h_vis, vis), (self.h_mask, None)):
+            if keep:
+                tmp = self._scratch.view(-1)[:buf[n:].numel()].view_as(buf[n:])
+                tmp.copy_(buf[n:])
+                buf[:keep].copy_(tmp)
+            if new is None:
+                buf[keep:].fill_(mask)
+            else:
+                buf[keep:].copy_(new)
+
+    @torch.inference_mode()
+    def push(self, latent, cond=None) -> None:
+        """Append known frames (latent (n, latent_dim), cond (n, cond_dim)) to the context.
+
+        cond=None means no input features for these frames (visibility 0).
+        block_causal: n must be a multiple of T; the newest chunk stays pending like a
+        generated one, the others are encoded now."""
+        lat = _tensor(latent)
+        n = lat.shape[0]
+        if lat.ndim != 2 or lat.shape[1] != self.config.latent_dim:
+            raise ValueError(f"latent must be (n, {self.config.latent_dim}), got {tuple(lat.shape)}")
+        cond_t = torch.zeros(n, self.config.cond_dim) if cond is None else _tensor(cond, (n, self.config.cond_dim))
+        vis = torch.full((n,), 0.0 if cond is None else 1.0)
+        if self.layout != "block_causal":
+            self._append(lat, 1.0, cond_t, vis)
+            return
+        if n % self.T:
+            raise ValueError(f"block_causal push needs a multiple of T={self.T} frames, got {n}")
+        for i in range(0, n, self.T):
+            self._flush_pending(0, self.max_batch)
+            self._append(lat[i:i + self.T], 1.0, cond_t[i:i + self.T], vis[i:i + self.T])
+            self.pending = True
+
+    def replace_latest(self, latent) -> None:
+        """Overwrite the latents of the newest n history frames, e.g. with the generated
+        block after decoding and re-encoding it (a cleaned-up version becomes context).
+        enc_dec/bidirectional: n <= C; block_causal: n <= T and only while the newest
+        chunk is still pending (before the next generate() or push())."""
+        lat = _tensor(latent)
+        n = lat.shape[0]
+        limit = self.T if self.layout == "block_causal" else self.C
+        if lat.ndim != 2 or lat.shape[1] != self.config.latent_dim or not 0 < n <= limit:
+            raise ValueError(f"latent must be (n <= {limit}, {self.config.latent_dim}), got {tuple(lat.shape)}")
+        if self.layout == "block_causal" and not self.pending:
+            raise ValueError("replace_latest: the newest chunk is already encoded (nothing pending)")
+        self.h_lat[self.C - n:].copy_(lat)
+
+    def drop_context(self, keep_frames: int | None = None) -> None:
+        """Forget all but the newest keep_frames of context (default config.keep_on_flip).
+
+        enc_dec/bidirectional: the latents of older frames are zeroed with mask 0 (what
+        context dropout shows the model in training); their input features stay.
+        block_causal: whole chunks leave the ring (keep_frames rounded up to chunks)."""
+        keep = self.config.keep_on_flip if keep_frames is None else int(keep_frames)
+        if self.layout != "block_causal":
+            cut = max(0, self.C - keep)
+            self.h_lat[:cut].zero_()
+            self.h_mask[:cut].zero_()
+            return
+        keep_chunks = -(-keep // self.T)
+        newest = self.chunks + (1 if self.pending else 0)
+        self.cache.drop_before(newest - keep_chunks)
+
+    def warmup(self, blocks: int = 2, steps: int = 8) -> None:
+        """Run a few throwaway blocks (first-call costs: allocator, kernels) and reset()."""
+        cfg = self.config
+        prompts = [(torch.zeros(cfg.prompt_dim), 1.0)] if cfg.prompt_dim else []
+        for b in range(blocks):
+            self.generate(torch.zeros(self.T, cfg.cond_dim), prompts=prompts, steps=steps, seed=b)
+        self.reset()
+
+    # ---- one block -------------------------------------------------------------------------
+    def _mix_prompts(self, prompts) -> bool:
+        """Weighted mean of the prompt embeddings into self.prompt; True if conditional.
+        Sets self.flipped when the dominant prompt differs from the last one seen."""
+        self.flipped = False
+        P = self.config.prompt_dim
+        if not prompts or not P:
+            return False
+        weights = [float(w) for _, w in prompts]
+        total = sum(weights)
+        if total <= 0:
+            return False
+        self.prompt.zero_()
+        embs = [_tensor(e, (P,)) for e, _ in prompts]
+        for e, w in zip(embs, weights):
+            self.prompt.add_(e, alpha=w)
+        self.prompt.div_(total)
+        dom = embs[max(range(len(weights)), key=weights.__getitem__)]
+        if self.has_dominant and not torch.equal(dom, self.dominant[:P]):
+            self.flipped = True
+        self.dominant[:P].copy_(dom)
+        self.has_dominant = True
+        return True
+
+    def _revise(self, prev_cond) -> None:
+        """The previous frames' features, now heard: overwrite the last n history frames."""
+        pc = _tensor(prev_cond)
+        n = pc.shape[0]
+        limit = self.T if self.layout == "block_causal" else self.C
+        if pc.shape != (n, self.config.cond_dim) or n > limit:
+            raise ValueError(f"prev_cond must be (n <= {limit}, {self.config.cond_dim}), got {tuple(pc.shape)}")
+        if self.layout == "block_causal" and not self.pending:
+            raise ValueError("prev_cond: the previous chunk is already encoded (nothing pending)")
+        self.h_cond[self.C - n:].copy_(pc)
+        self.h_vis[self.C - n:].fill_(1.0)
+
+    def _context_visibility(self, visible_until: int, frames: int) -> torch.Tensor:
+        """Feature visibility of the newest `frames` history frames for this call."""
+        vis = self.ctx_vis[self.C - frames:]
+        vis.copy_(self.h_vis[self.C - frames:])
+        if visible_until < 0:
+            vis[max(0, frames + visible_until):].zero_()
+        return vis
+
+    def _flush_pending(self, visible_until: int, rows: int) -> None:
+        """block_causal: encode the pending chunk into its ring slot (once ever)."""
+        if not self.pending:
+            return
+        m, T, k = self.model, self.T, self.chunks
+        vis = self._context_visibility(visible_until, T)
+        tokens = m.embed_context(self.h_lat[None, -T:], self.h_mask[None, -T:],
+                                 self.h_cond[None, -T:], vis[None])  # (1, T, d)
+        mask = self.cache.begin(k)
+        read = self.cache.global_slot  # context chunks never see the global token
+        start = self.cache.slot_start(k)
+        m.encode_context(tokens, m.rotary(positions(k * T, T)), self.cache, start, read,
+                         None if mask is None else mask[..., :read], rows=1)
+        self.cache.share_rows(start, start + T, rows)
+        self.chunks += 1
+        self.pending = False
+
+    @torch.inference_mode()
+    def generate(self, cond=None, *, visible_until: int | None = None, prev_cond=None,
+                 prompts: Sequence[tuple[object, float]] = (), controls=None,
+                 steps: int = 8, guidance: float = 3.0, temperature: float = 1.0,
+                 seed: int | None = None, sampler: str | None = None,
+                 guidance_mode: str | None = None) -> torch.Tensor:
+        """Denoise one block of T frames; returns (T, latent_dim) float32 (a new tensor).
+
+        cond: (T, cond_dim) features of the target block (None: none);
+        visible_until: target frames whose features are visible, in [-C, T]; negative
+        also hides the newest -v context frames' features for this call (default: T if
+        cond is given, else 0); prev_cond: (n, cond_dim) replaces the features of the
+        newest n history frames (block_causal: n <= T, only the pending chunk);
+        prompts: [(embedding (prompt_dim,), weight), ...]; controls: (n_controls,)."""
+        t0 = time.perf_counter()
+        cfg, m, T, C = self.config, self.model, self.T, self.C
+        v = (T if cond is not None else 0) if visible_until is None else int(visible_until)
+        v = max(-C, min(T, v))
+        conditional = self._mix_prompts(prompts)
+        if self.flipped:
+            self.drop_context()
+        if prev_cond is not None:
+            self._revise(prev_cond)
+        use_cfg = conditional and self.max_batch == 2 and guidance != 1.0
+        B = 2 if use_cfg else 1
+        # ---- per-block static parts: global (prompt, controls), target features
+        prompt = None
+        if conditional:
+            P = cfg.prompt_dim
+            prompt = torch.stack([self.prompt[:P], m.null_prompt]) if use_cfg else self.prompt[None, :P]
+        ctrl = None
+        if cfg.n_controls:
+            self.controls.zero_()
+            if controls is not None:
+                self.controls[:cfg.n_controls].copy_(_tensor(controls, (cfg.n_controls,)))
+            ctrl = self.controls[None, :cfg.n_controls].expand(B, -1)
+        g_static = m.global_static(prompt, ctrl, B)  # (B, d)
+        self.t_cond.zero_()
+        if cond is not None:
+            self.t_cond.copy_(_tensor(cond, (T, cfg.cond_dim)))
+        self.t_vis.zero_()
+        self.t_vis[:max(v, 0)] = 1.0
+        tgt_static = m.embed_target_static(self.t_cond[None], self.t_vis[None])  # (1, T, d)
+        # ---- context: encode once (cached layouts) and pick the per-step function
+        step = self._prepare(v, B)
+
+        schedule = logsnr_schedule(steps, cfg.logsnr_min, cfg.logsnr_max)
+        g_all, add_all = m.step_conditioning(torch.tensor(schedule[:-1]), g_static)  # (N, B, d)
+
+        def velocity(x, i, t):
+            tokens = m.target_tokens(x, tgt_static, g_all[i], None if add_all is None else add_all[i])
+            out = step(tokens)  # (B, T, D)
+            return out[:1], (out[1:] if B == 2 else None)
+
+        # ---- sample
+        if seed is not None:
+            self.generator.manual_seed(int(seed))
+        torch.randn(self.x.shape, generator=self.generator, out=self.x)
+        self.x.mul_(float(temperature))
+        sample(velocity, self.x, schedule, guidance=guidance, sampler=sampler or cfg.sampler,
+               guidance_mode=guidance_mode or cfg.guidance_mode, generator=self.generator,
+               noise=self.noise)
+        out = self.x[0].clone()
+        # ---- the block becomes the newest context
+        self._append(out, 1.0, self.t_cond, self.t_vis)
+        if self.layout == "block_causal":
+            self.pending = True
+        self.last_ms = (time.perf_counter() - t0) * 1000.0
+        return out
+
+    def _prepare(self, v: int, B: int):
+        """Encode what this layout caches; return step(tokens (B, T+1, d)) -> (B, T, D)."""
+        m, C, T = self.model, self.C, self.T
+        if self.layout == "block_causal":
+            self._flush_pending(v, self.max_batch)
+            k = self.chunks
+            mask = self.cache.begin(k)
+            rot = m.rotary(positions(k * T, T + 1))  # the global token sits right after
+            writes = ((0, self.cache.slot_start(k), T), (T, self.cache.global_slot, 1))
+            views = self.cache.views(B, writes, self.cache.slots)
+            return lambda tok: m.denoise(tok, rot, views, mask)
+        vis = self._context_visibility(v, C)
+        ctx = m.embed_context(self.h_lat[None], self.h_mask[None], self.h_cond[None], vis[None])
+        if self.layout == "enc_dec":
+            m.encode_context(ctx, self.rot_ctx, self.cache, 0, C, None, rows=1)
+            self.cache.share_rows(0, C, B)
+            views = self.cache.views(B, ((0, C, T + 1),), C + T + 1)
+            return lambda tok: m.denoise(tok, self.rot_tgt, views)
+        ctx_b = ctx.expand(B, -1, -1)
+
+        def full(tok):  # bidirectional: the whole window, every step
+            h = m.run_full(torch.cat([ctx_b, tok], dim=1), self.rot_all)
+            return m.output(h[:, C:C + T])
+        return full
