@@ -7,7 +7,8 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
+import glob
+import itertools
 
 import pytest
 
@@ -26,11 +27,27 @@ def udp_port() -> int:
     return free_udp_port()
 
 
+# JACK keeps a registry of at most 8 servers in /dev/shm; a server that dies without a
+# clean stop keeps its slot until a server of the same name starts again. So test servers
+# take their names from a small pool (a dead slot is reclaimed by the next test), and a
+# session that starts with no jackd running clears what earlier crashed runs left.
+_NAMES = itertools.cycle(range(4))
+
+
+def pytest_sessionstart(session):
+    if subprocess.run(["pgrep", "-x", "jackd"], capture_output=True).returncode != 0:
+        for path in glob.glob("/dev/shm/jack-shm-registry") + glob.glob("/dev/shm/jack_sem.*"):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
 class JackServer:
     """`jackd -n NAME --no-realtime -d dummy`, started for one test and stopped after it."""
 
     def __init__(self, rate: int = 48000, period: int = 1024):
-        self.name = f"lmdmtest-{uuid.uuid4().hex[:10]}"
+        self.name = f"lmdmtest-{os.getpid()}-{next(_NAMES)}"
         self.rate = rate
         self.period = period
         self.proc: subprocess.Popen | None = None
