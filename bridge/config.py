@@ -6,7 +6,6 @@ import dataclasses
 import ipaddress
 import typing
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +98,10 @@ class GenerationConfig:
     seed: int | None = None
     key: str | None = None
     context_beats: float = 32.0
+    threads: int = 1
 
     def check(self) -> None:
+        _range("generation.threads", self.threads, 1, 64)
         _range("generation.steps", self.steps, 1, 64)
         _range("generation.guidance", self.guidance, 0, 10)
         _range("generation.temperature", self.temperature, 0, 2)
@@ -229,9 +230,13 @@ def _build(cls: type, data: dict, path: str) -> Any:
     return cls(**kwargs)
 
 
+DEFAULTS_PATH = Path(__file__).with_name("defaults.yaml")
+
+
 def defaults_dict() -> dict:
-    text = resources.files("bridge").joinpath("defaults.yaml").read_text()
-    return yaml.safe_load(text)
+    # Next to this file, not importlib.resources.files("bridge"): under pytest the name
+    # `bridge` can resolve to the tests/bridge namespace directory.
+    return yaml.safe_load(DEFAULTS_PATH.read_text())
 
 
 def load_config(path: str | Path | None = None, overrides: dict | None = None) -> Config:

@@ -1,0 +1,299 @@
+"""`lmdm serve`: the daemon. Wires the config, the audio backend (JACK or PortAudio), the
+generator and renderer, the live engine and the OSC server, and shuts them down cleanly
+on Ctrl-C / SIGTERM (ports disconnected, recording closed).
+
+Start-up order matters: connect to the audio server (to learn its rate), load and warm up
+the generator and the synth, start OSC and the engine, and only then activate the audio
+callback: importing torch or loading a model with a live callback costs xruns.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from bridge.backend import BackendError
+from bridge.config import Config, ConfigError, load_config
+from model import api
+
+log = logging.getLogger("lmdm")
+
+SWITCH_INTERVAL_S = 0.0005  # the audio callback needs the GIL promptly (default is 5 ms)
+STEM_CONTROL = ("gain", "mute", "program")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", metavar="FILE", help="YAML file overlaying bridge/defaults.yaml")
+    p.add_argument("--osc-port", type=int, metavar="N", help="UDP port for OSC control (default 9000; 0: any free port)")
+    p.add_argument("--osc-host", metavar="ADDR", help="address to bind (default 127.0.0.1; others need osc.allow)")
+    p.add_argument("--jack-server", metavar="NAME", help="JACK server name (default: the default server)")
+    p.add_argument("--backend", choices=("jack", "portaudio"), help="audio backend (default jack)")
+    p.add_argument("--client-name", metavar="NAME", help="JACK client name (default lmdm)")
+    p.add_argument("--model", metavar="NAME",
+                   help=f"generator to load: default or one of {', '.join(api.available())}")
+    p.add_argument("--mode", choices=api.MODES, help="starting mode (default accompany)")
+    p.add_argument("--bpm", type=float, help="starting tempo")
+    p.add_argument("--inputs", type=int, metavar="N", help="number of audio inputs (default 2)")
+    p.add_argument("--autoconnect", action="store_true", default=None,
+                   help="connect system capture -> in_*, mix -> system playback")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.add_argument("--stats-json", metavar="FILE", help=argparse.SUPPRESS)  # for lmdm bench bridge
+    p.epilog = ("Control it over OSC (see docs/osc.md): /lmdm/subscribe, then /lmdm/play. "
+                "Ctrl-C stops it and disconnects its ports.")
+
+
+def overrides_from_args(args: argparse.Namespace) -> dict:
+    o: dict = {"osc": {}, "audio": {}, "engine": {}, "generation": {}}
+    for key, section, field in [("osc_port", "osc", "port"), ("osc_host", "osc", "host"),
+                                ("jack_server", "audio", "jack_server"), ("backend", "audio", "backend"),
+                                ("client_name", "audio", "client_name"), ("inputs", "audio", "inputs"),
+                                ("autoconnect", "audio", "autoconnect"), ("mode", "engine", "mode"),
+                                ("bpm", "engine", "bpm"), ("model", "generation", "model")]:
+        value = getattr(args, key, None)
+        if value is not None:
+            o[section][field] = value
+    return {k: v for k, v in o.items() if v}
+
+
+class Daemon:
+    """The daemon's parts, for `lmdm serve`, tests and the benchmark. `generator`: a
+    Generator object to use instead of loading cfg.generation.model (tests)."""
+
+    def __init__(self, cfg: Config, generator=None, out=print):
+        from bridge.rings import Exchange
+        self.cfg = cfg
+        self.stems = api.STEMS
+        self.out = out
+        self._generator = generator
+        self.model_name = getattr(generator, "name", None) or cfg.generation.model
+        self.ex = Exchange(cfg.audio.inputs, len(self.stems))
+        self.gain = {s: 1.0 for s in self.stems}
+        self.mute = {s: False for s in self.stems}
+        self.program = dict(cfg.render.programs)
+        self.backend = None
+        self.osc = None
+        self.engine = None
+        self._loading: threading.Thread | None = None
+
+    # lifecycle -----------------------------------------------------------------------
+    def start(self) -> None:
+        self.backend = self._make_backend()
+        self.backend.open()  # raises BackendError with advice
+        try:
+            self._start_rest()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start_rest(self) -> None:
+        from bridge.engine import Voice, load_model
+        from bridge.live import LiveEngine
+        from bridge.osc import OscServer
+        from model.synth import StemSynth
+
+        sr = self.backend.sample_rate
+        gen = self._generator or load_model(self.cfg.generation.model, sr)
+        self.model_name = getattr(gen, "name", self.model_name)
+        _limit_torch_threads(self.cfg.generation.threads)
+        r = self.cfg.render
+        synth = StemSynth(sr, r.soundfont, self.program, stems=self.stems, gain=r.gain)
+        voice = Voice(gen, synth, self.stems)
+        warm_s, warm_samples = self._warm_up(voice, sr)
+        o = self.cfg.osc
+        try:
+            self.osc = OscServer(o.host, o.port, o.allow, self.on_control, self.get_value)
+        except OSError as exc:
+            raise OSError(f"cannot listen for OSC on {o.host}:{o.port}: {exc.strerror or exc}; "
+                          "is another lmdm serve running? (pick another with --osc-port N)") from None
+        self.engine = LiveEngine(self.cfg, self.ex, self.backend, voice, self.osc, self.model_name,
+                                 recorder_factory=self._recorder)
+        self.engine.planner.record_step(warm_s, warm_samples)
+        self.osc.start()
+        self.engine.start()
+        self.backend.start()  # the callback runs from here on
+        a = self.cfg.audio
+        self.out(f"lmdm: OSC listening on udp://{o.host}:{self.osc.port}")
+        if self.backend.kind == "jack":
+            self.out(f"lmdm: JACK client '{self.backend.name}' on {self.backend.where()}, "
+                     f"{sr} Hz, period {self.backend.period}")
+        else:
+            self.out(f"lmdm: {self.backend.where()}, {sr} Hz, period {self.backend.period}")
+        self.out(f"lmdm: ports: {' '.join(self.backend.port_names())}"
+                 + ("  (autoconnected)" if a.autoconnect else ""))
+        self.out(f"lmdm: ready: model {self.model_name}, mode {self.cfg.engine.mode}, "
+                 f"{self.cfg.engine.bpm:g} bpm, warm-up step {warm_s * 1000:.0f} ms; "
+                 "send /lmdm/play to start, Ctrl-C to stop")
+        self.osc.broadcast("/lmdm/ready", self.model_name, sr)
+
+    def _make_backend(self):
+        a = self.cfg.audio
+        if a.backend == "portaudio":
+            from bridge.pa_io import PortAudioBackend
+            return PortAudioBackend(self.ex, self.stems, device=a.device, sample_rate=a.sample_rate,
+                                    period=a.period, inputs=a.inputs, stem_channels=a.stem_channels, mix=a.mix)
+        from bridge.jack_io import JackBackend
+        return JackBackend(self.ex, self.stems, client_name=a.client_name, server=a.jack_server,
+                           inputs=a.inputs, stem_channels=a.stem_channels, mix=a.mix, midi=a.midi,
+                           autoconnect=a.autoconnect)
+
+    def _warm_up(self, voice, sr: int) -> tuple[float, int]:
+        """One generate + render before going live: caches filled, a first step time."""
+        from bridge.engine import Planner, Settings
+        planner = Planner(Settings.from_config(self.cfg), self.cfg.engine, sr, 1024)
+        planner.reset(0)
+        voice.observe(np.zeros((sr // 2, max(self.cfg.audio.inputs, 1)), np.float32), [])
+        out = voice.render(planner.plan(origin=0))
+        voice.reset()
+        return out.step_s, out.slot.samples
+
+    def _recorder(self, folder: Path, sample_rate: int):
+        from bridge.recorder import SessionRecorder
+        return SessionRecorder(folder, sample_rate, self.cfg.audio.inputs, self.stems,
+                               self.cfg.record.flush_s, stem_channels=1,
+                               mix_channels=2 if self.cfg.audio.mix else 1, programs=dict(self.program))
+
+    def stop(self) -> None:
+        if self.engine is not None:
+            self.engine.stop()
+        if self.backend is not None:
+            self.backend.close()  # deactivating disconnects every port
+        if self.osc is not None:
+            self.osc.stop()
+
+    def stats(self) -> dict:
+        costs = self.ex.costs_us()
+        return {"cycles": int(self.ex.cycles), "underruns": int(self.ex.underruns),
+                "xruns": int(self.ex.xruns), "callback_errors": int(self.ex.errors),
+                "callback_us_p50": float(np.percentile(costs, 50)) if costs.size else 0.0,
+                "callback_us_p99": float(np.percentile(costs, 99)) if costs.size else 0.0,
+                "callback_us_max": float(costs.max()) if costs.size else 0.0,
+                "sample_rate": self.backend.sample_rate if self.backend else 0,
+                "period": self.backend.period if self.backend else 0,
+                "generation_errors": self.engine.errors_reported if self.engine else 0}
+
+    # OSC (called on the OSC threads: never block) ------------------------------------
+    def on_control(self, c) -> None:
+        addr, args = c.address, c.args
+        name = addr.removeprefix("/lmdm/")
+        if name in ("play", "stop", "reset"):
+            self.engine.submit(name)
+        elif name.startswith("stem/"):
+            _, stem, what = name.split("/")
+            self._stem_control(stem, what, args[0])
+        elif name == "model":
+            self._load_model(args[0])
+        elif name == "record":
+            self._start_record(args[0])
+        elif name in _SETTINGS:
+            self.engine.submit("osc", addr, args)
+        else:
+            raise ValueError(f"{addr} is not handled by this daemon")
+
+    def _stem_control(self, stem: str, what: str, value) -> None:
+        i = self.stems.index(stem)
+        if what == "program":
+            self.program[stem] = int(value)
+            self.engine.submit("program", stem, int(value))
+            return
+        if what == "gain":
+            self.gain[stem] = float(value)
+        else:
+            self.mute[stem] = bool(value)
+        # the callback reads this array every period: a mute is heard within one period
+        self.ex.gains[i] = 0.0 if self.mute[stem] else self.gain[stem]
+
+    def _load_model(self, name: str) -> None:
+        if self._loading is not None and self._loading.is_alive():
+            raise ValueError("a model is already loading; try again when /lmdm/ready arrives")
+        sr = self.backend.sample_rate
+
+        def load() -> None:
+            from bridge.engine import load_model
+            try:
+                gen = load_model(name, sr)
+                _limit_torch_threads(self.cfg.generation.threads)
+            except Exception as exc:
+                log.warning("model %s failed to load: %s", name, exc)
+                self.osc.broadcast("/lmdm/error", "/lmdm/model", f"{name}: {exc}")
+                return
+            self.engine.submit("swap", gen, getattr(gen, "name", name))
+
+        self._loading = threading.Thread(target=load, name="lmdm-model-load", daemon=True)
+        self._loading.start()
+
+    def _start_record(self, name) -> None:
+        if name != 0:
+            folder = Path(self.cfg.record.dir) / name
+            if folder.exists() and any(folder.iterdir()):
+                raise ValueError(f"record: session {name!r} exists already in {self.cfg.record.dir}; pick another name")
+        self.engine.submit("record", name)
+
+    def get_value(self, name: str):
+        e = self.engine
+        if name.startswith("stem/"):
+            _, stem, what = name.split("/")
+            return {"gain": self.gain, "mute": self.mute, "program": self.program}[what][stem]
+        if name == "model":
+            return e.model_name
+        if name == "record":
+            return e.monitor.record_name
+        if name == "sample_rate":
+            return e.sample_rate
+        status = e.status_values()
+        if name in status:
+            return status[name]
+        return e.settings.get(name)
+
+
+def _limit_torch_threads(n: int) -> None:
+    """A model that uses torch would spread over every core by default; on a small machine
+    that starves the audio callback. Only if the model imported torch (no import here)."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(n)
+
+
+_SETTINGS = {"bpm", "beats_per_bar", "block_beats", "mode", "follow_transport", "prompt", "key", "steps",
+             "guidance", "temperature", "density", "seed", "context_beats", "input/gain"}
+
+
+def main(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="lmdm: %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        cfg = load_config(args.config, overrides_from_args(args))
+    except ConfigError as exc:
+        print(f"lmdm: config error: {exc}", file=sys.stderr)
+        return 2
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    daemon = Daemon(cfg, out=lambda line: print(line, flush=True))
+    try:
+        daemon.start()
+    except (BackendError, api.ModelError, OSError) as exc:
+        print(f"lmdm: cannot start: {exc}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        if stop.is_set():  # a second Ctrl-C: leave now
+            sys.exit(130)
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    while not stop.wait(0.5):
+        pass
+    print("lmdm: stopping: disconnecting ports", flush=True)
+    stats = daemon.stats()
+    daemon.stop()
+    print(f"lmdm: stopped after {stats['cycles']} periods: {stats['underruns']} underruns, "
+          f"{stats['xruns']} xruns, callback p99 {stats['callback_us_p99']:.0f} us", flush=True)
+    if args.stats_json:
+        Path(args.stats_json).write_text(json.dumps(stats))
+    return 0

@@ -1,0 +1,361 @@
+"""The engine core, clock-agnostic: which block plays where, what the generator is asked,
+how its answer becomes audio and MIDI. No threads, no audio I/O, no sockets.
+
+Two drivers use exactly this code: the live engine (bridge/live.py: audio frames from the
+JACK/PortAudio callback, generation in a worker thread) and the offline renderer
+(bridge/offline.py: frames from a file, generation inline). Both count time in absolute
+audio frames and do, per block:
+
+    due = planner.next_due()          # input frame that must be heard first
+    ... feed voice.observe() with the input up to `due` ...
+    slot = planner.plan(origin)       # settings (tempo, mode, prompt...) frozen here
+    out = voice.render(slot)          # generate + render: (stems, slot.samples) audio
+    ... write out.audio at [slot.start, slot.start + slot.samples) ...
+
+Timing model (frames; S_k = start of block k, L_k its length, m = margin):
+- accompany: block k is generated at S_k - m from the input heard until then
+  (Block.visible_until = -m) and must be ready before S_k.
+- free: the same schedule, input ignored (visible_until = 0).
+- delay: block k re-voices the input span of block k-2, [S_{k-2}, S_{k-1}), generated as
+  soon as that span is fully heard (at S_{k-1}, visible_until = samples): the phrase
+  comes back bar-aligned two blocks after it began, with one whole block to compute.
+  Blocks 0 and 1 after play have no span yet and play silence.
+- m = max(margin_min_ms, headroom * p99(measured step time) + one period), rounded up
+  to whole grid frames (frames_per_beat per beat) so the hidden input ends on the grid.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+import numpy as np
+
+from bridge.config import Config, EngineConfig
+from model.api import Block, Controls, Generator, MidiEvent, NoteEvent
+
+# One MIDI channel per stem on the MIDI output (0-based; drums on GM channel 10).
+MIDI_CHANNELS = {"bass": 0, "keys": 1, "lead": 2, "drums": 9}
+
+
+def midi_channel(stem: str, index: int) -> int:
+    return MIDI_CHANNELS.get(stem, 3 + index if 3 + index != 9 else 10)
+
+
+# --- settings: what the controls change, read when a block is planned -----------------
+
+@dataclass
+class Settings:
+    bpm: float = 120.0
+    beats_per_bar: int = 4
+    block_beats: float = 4.0
+    mode: str = "accompany"
+    follow_transport: bool = True
+    input_gain: float = 1.0
+    prompts: tuple[tuple[str, float], ...] = ()
+    steps: int = 8
+    guidance: float = 3.0
+    temperature: float = 1.0
+    density: float = 0.5
+    seed: int | None = None
+    key: str | None = None
+    context_beats: float = 32.0
+
+    @classmethod
+    def from_config(cls, cfg: Config) -> "Settings":
+        e, g = cfg.engine, cfg.generation
+        prompts = ((g.prompt, 1.0),) if g.prompt else ()
+        return cls(bpm=e.bpm, beats_per_bar=e.beats_per_bar, block_beats=e.block_beats, mode=e.mode,
+                   follow_transport=e.follow_transport, input_gain=e.input_gain, prompts=prompts,
+                   steps=g.steps, guidance=g.guidance, temperature=g.temperature, density=g.density,
+                   seed=g.seed, key=g.key, context_beats=g.context_beats)
+
+    def controls(self) -> Controls:
+        return Controls(prompts=self.prompts, steps=self.steps, guidance=self.guidance,
+                        temperature=self.temperature, density=self.density, seed=self.seed,
+                        key=self.key, context_beats=self.context_beats,
+                        beats_per_bar=self.beats_per_bar)
+
+    # OSC address -> setting. Arguments arrive validated and coerced (bridge/osc_table.py).
+    def apply(self, address: str, args: tuple) -> bool:
+        """Apply a setting control; False if `address` is not a setting."""
+        name = address.removeprefix("/lmdm/")
+        if name == "prompt":
+            pairs = tuple((str(args[i]), float(args[i + 1])) for i in range(0, len(args), 2))
+            self.prompts = tuple(p for p in pairs if p[0])
+        elif name == "key":
+            self.key = None if args[0] == "none" else args[0]
+        elif name == "seed":
+            self.seed = None if args[0] < 0 else int(args[0])
+        elif name == "input/gain":
+            self.input_gain = float(args[0])
+        elif name in _SIMPLE:
+            setattr(self, name, _SIMPLE[name](args[0]))
+        else:
+            return False
+        return True
+
+    def get(self, name: str) -> object:
+        """The value /lmdm/get reports for a setting name; KeyError if not a setting."""
+        if name == "prompt":
+            return tuple(v for p in self.prompts for v in p) or ("",)
+        if name == "key":
+            return self.key or "none"
+        if name == "seed":
+            return -1 if self.seed is None else self.seed
+        if name == "input/gain":
+            return self.input_gain
+        if name in _SIMPLE:
+            return getattr(self, name)
+        raise KeyError(name)
+
+
+_SIMPLE = {"bpm": float, "beats_per_bar": int, "block_beats": float, "mode": str,
+           "follow_transport": bool, "steps": int, "guidance": float, "temperature": float,
+           "density": float, "context_beats": float}
+
+
+# --- planning -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Slot:
+    """One block of output: where it plays and what the generator is asked for it."""
+
+    index: int  # blocks since play
+    start: int  # absolute frame where it starts playing
+    samples: int  # its length in frames
+    bpm: float
+    start_beat: float  # beats since play
+    beats: float
+    due: int  # absolute input frame that must be heard before it is generated
+    margin: int  # frames between the end of the visible input and `start` (latency)
+    mode: str
+    block: Block | None  # None: nothing to generate, the slot plays silence
+    controls: Controls
+
+
+class Planner:
+    """Block arithmetic and the adaptive margin. Streaming state: the next block's start,
+    index and beat, the last two planned slots (delay mode's input spans), step times."""
+
+    def __init__(self, settings: Settings, cfg: EngineConfig, sample_rate: int, period: int):
+        self.settings = settings
+        self.cfg = cfg
+        self.sample_rate = int(sample_rate)
+        self.period = int(period)
+        # (seconds of generate + render, block frames) of the latest blocks
+        self.step_times: deque[tuple[float, int]] = deque(maxlen=32)
+        self.reset(0)
+
+    def reset(self, at: int) -> None:
+        """Play starts: block 0 begins at absolute frame `at`."""
+        self.next_index = 0
+        self.next_start = int(at)
+        self.next_beat = 0.0
+        self.history: deque[Slot] = deque(maxlen=2)
+
+    def frames_per_beat(self, bpm: float) -> float:
+        return 60.0 * self.sample_rate / bpm
+
+    def block_samples(self, bpm: float, beats: float) -> int:
+        return max(1, int(round(beats * self.frames_per_beat(bpm))))
+
+    def step_p99(self, samples: int | None = None) -> float:
+        """p99 of the measured step times, each scaled to a block of `samples` frames:
+        rendering (and a note-roll model's tokens) grow with the block, so a step measured
+        on a 30 s block says little about a 1 s one. New measurements at the new length
+        replace the scaled ones within the window."""
+        if not self.step_times:
+            return 0.0
+        if samples is None:
+            samples = self.block_samples(self.settings.bpm, self.settings.block_beats)
+        scaled = [s * samples / max(n, 1) for s, n in self.step_times]
+        return float(np.percentile(scaled, 99))
+
+    def margin(self, bpm: float | None = None) -> int:
+        """Frames of input the generator cannot hear before its block starts."""
+        bpm = bpm or self.settings.bpm
+        samples = self.block_samples(bpm, self.settings.block_beats)
+        need_s = max(self.cfg.margin_min_ms / 1000.0,
+                     self.cfg.margin_headroom * self.step_p99(samples) + self.period / self.sample_rate)
+        grid = self.frames_per_beat(bpm) / self.cfg.frames_per_beat  # frames per grid frame
+        frames = max(1, math.ceil(need_s * self.sample_rate / grid - 1e-9))
+        return int(math.ceil(frames * grid))
+
+    def next_due(self) -> int:
+        """The input frame after which the next block gets generated."""
+        if self.settings.mode == "delay" and self._delay_span() is not None:
+            return self.history[-1].start
+        return self.next_start - self.margin()
+
+    def _delay_span(self) -> Slot | None:
+        return self.history[0] if len(self.history) == 2 else None
+
+    def plan(self, origin: int) -> Slot:
+        """Freeze the settings into the next slot and advance. `origin`: the absolute frame
+        of the generator's input sample 0 (its last reset)."""
+        st = self.settings
+        bpm, beats, mode = st.bpm, st.block_beats, st.mode
+        samples = self.block_samples(bpm, beats)
+        margin = self.margin(bpm)
+        controls = st.controls()
+        due = self.next_start - margin
+        block = None
+        if mode == "delay":
+            span = self._delay_span()
+            if span is not None and span.start >= origin:
+                due = self.history[-1].start
+                margin = self.next_start - due
+                block = Block(index=span.index, start_beat=span.start_beat, beats=span.beats,
+                              bpm=span.bpm, samples=span.samples, start_sample=span.start - origin,
+                              visible_until=span.samples, mode="delay")
+        else:
+            block = Block(index=self.next_index, start_beat=self.next_beat, beats=beats, bpm=bpm,
+                          samples=samples, start_sample=self.next_start - origin,
+                          visible_until=-margin if mode == "accompany" else 0, mode=mode)
+        slot = Slot(self.next_index, self.next_start, samples, bpm, self.next_beat, beats, due,
+                    margin, mode, block, controls)
+        self.history.append(slot)
+        self.next_index += 1
+        self.next_start += samples
+        self.next_beat += beats
+        return slot
+
+    def record_step(self, seconds: float, samples: int) -> None:
+        self.step_times.append((float(seconds), int(samples)))
+
+
+# --- generation and rendering -------------------------------------------------------
+
+def load_model(name: str, sample_rate: int) -> Generator:
+    """model.api.load_generator, with any failure (a broken checkpoint raises whatever it
+    raises) turned into a ModelError that names the model."""
+    from model.api import ModelError, load_generator
+    try:
+        return load_generator(name, sample_rate)
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"model {name!r} failed to load: {type(exc).__name__}: {exc}") from exc
+
+
+@dataclass
+class SlotOutput:
+    slot: Slot
+    audio: np.ndarray  # (stems, slot.samples) float32, before gains
+    notes: list[NoteEvent]
+    step_s: float  # wall time of generate + render
+
+
+class Voice:
+    """The generator and the note renderer, used from one thread only (the worker in the
+    live engine, the main thread offline). `synth` renders notes when the generator
+    returns no audio; it may be None for audio-only generators."""
+
+    def __init__(self, generator: Generator, synth, stems: Sequence[str]):
+        self.generator = generator
+        self.synth = synth
+        self.stems = tuple(stems)
+        self.rejected_notes = 0  # malformed notes dropped (a generator bug, reported)
+
+    def observe(self, audio: np.ndarray, midi: Sequence[MidiEvent] = ()) -> None:
+        """audio (n, channels) float32, in order, every frame since the last reset."""
+        self.generator.observe(audio, midi)
+
+    def reset(self) -> None:
+        self.generator.reset()
+        self.silence()
+
+    def silence(self) -> None:
+        """Cut every sounding note (a failed or skipped block plays silence)."""
+        if self.synth is not None:
+            self.synth.reset()
+
+    def set_program(self, stem: str, program: int) -> None:
+        if self.synth is not None and stem in self.synth.stems:
+            self.synth.set_program(stem, program)
+
+    def render(self, slot: Slot) -> SlotOutput:
+        """Generate and render one slot; exceptions from the generator propagate (after
+        the synth is silenced, so the next block starts clean)."""
+        t0 = time.perf_counter()
+        notes: list[NoteEvent] = []
+        audio = None
+        try:
+            if slot.block is not None:
+                out = self.generator.generate(slot.block, slot.controls)
+                notes = self._clean(out.notes, slot)
+                audio = out.audio
+            if audio is None:
+                audio = self._render_notes(notes, slot)
+            else:
+                audio = self._fit(audio, slot.samples)
+        except BaseException:
+            self.silence()
+            raise
+        return SlotOutput(slot, audio, notes, time.perf_counter() - t0)
+
+    def _render_notes(self, notes: list[NoteEvent], slot: Slot) -> np.ndarray:
+        audio = np.zeros((len(self.stems), slot.samples), np.float32)  # (stems, samples)
+        if self.synth is None:
+            return audio
+        stems = self.synth.render_block(notes, slot.bpm, slot.samples)
+        for i, stem in enumerate(self.stems):
+            if stem in stems:
+                audio[i] = stems[stem]
+        return audio
+
+    def _fit(self, audio: dict, samples: int) -> np.ndarray:
+        out = np.zeros((len(self.stems), samples), np.float32)  # (stems, samples)
+        for i, stem in enumerate(self.stems):
+            a = np.asarray(audio.get(stem, ()), np.float32).reshape(-1)[:samples]
+            out[i, :a.shape[0]] = np.nan_to_num(a)
+        return out
+
+    def _clean(self, notes, slot: Slot) -> list[NoteEvent]:
+        """Drop notes the renderer or a MIDI device would choke on."""
+        ok = []
+        for n in notes:
+            try:
+                good = (n.stem in self.stems and 0 <= int(n.pitch) <= 127
+                        and math.isfinite(n.start) and math.isfinite(n.duration)
+                        and 0 <= n.start < slot.beats and n.duration > 0)
+            except (TypeError, ValueError, AttributeError):
+                good = False
+            if not good:
+                self.rejected_notes += 1
+                continue
+            vel = int(min(max(int(n.velocity), 1), 127))
+            ok.append(n if vel == n.velocity else replace(n, velocity=vel))
+        return ok
+
+
+# --- what a rendered slot sends out besides audio -----------------------------------
+
+def note_frames(out: SlotOutput, sample_rate: int) -> list[tuple[NoteEvent, int, int]]:
+    """(note, absolute start frame, duration in frames) for every note of the slot."""
+    spb = 60.0 * sample_rate / out.slot.bpm
+    return [(n, out.slot.start + int(round(n.start * spb)), max(1, int(round(n.duration * spb))))
+            for n in out.notes]
+
+
+def midi_events(out: SlotOutput, stems: Sequence[str], sample_rate: int) -> list[tuple[int, bytes]]:
+    """(absolute frame, MIDI bytes): note-on and note-off per note, channel per stem."""
+    index = {s: i for i, s in enumerate(stems)}
+    events = []
+    for n, start, dur in note_frames(out, sample_rate):
+        ch = midi_channel(n.stem, index[n.stem])
+        events.append((start, bytes((0x90 | ch, n.pitch, n.velocity))))
+        events.append((start + dur, bytes((0x80 | ch, n.pitch, 0))))
+    return events
+
+
+def mix(audio: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    """audio (stems, n), gains (stems,) -> (n,) float32."""
+    return (gains.astype(np.float32) @ audio).astype(np.float32)
+
+
+def rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0

@@ -1,0 +1,468 @@
+"""The real-time engine: drives the engine core (bridge/engine.py) from the audio clock.
+
+Threads (see docs/architecture.md):
+- the audio callback (bridge/jack_io.py or bridge/pa_io.py) moves frames between the
+  ports and the Exchange rings and counts; nothing else.
+- the engine thread (LiveEngine._run) wakes every half period (5..10 ms): it drains the
+  control queue, consumes the input ring (meters and recording via bridge/monitor.py,
+  the generator's input via the worker), plans blocks at their schedule points, hands
+  them to the worker, checks deadlines, copies finished blocks into the output timeline
+  ahead of the callback, queues MIDI, sends notes and status, and watches the server.
+- the worker thread (bridge/worker.py) owns the generator and the synth: observe,
+  generate, render, strictly in order. A block it has not finished by its deadline is
+  abandoned: the engine writes silence (or the dry input) there, reports /lmdm/error
+  and goes on; the worker skips blocks that were abandoned before it reached them.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import queue
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bridge.config import Config
+from bridge.backend import BackendError
+from bridge.engine import Planner, Settings, Slot, SlotOutput, Voice, midi_channel, midi_events, note_frames
+from bridge.monitor import Monitor
+from bridge.worker import Job, Worker
+from model.api import MidiEvent
+
+log = logging.getLogger(__name__)
+
+ALL_NOTES_OFF = 123  # MIDI CC
+
+
+class LiveEngine:
+    """See the module docstring. `feedback` has broadcast(address, *args) and
+    broadcast_bundle(messages, timetag) (the OscServer); `backend` is a JackBackend or
+    PortAudioBackend, already open and started."""
+
+    def __init__(self, cfg: Config, exchange, backend, voice: Voice, feedback, model_name: str,
+                 recorder_factory=None):
+        self.cfg = cfg
+        self.ex = exchange
+        self.backend = backend
+        self.feedback = feedback
+        self.stems = voice.stems
+        self.model_name = model_name
+        self.sample_rate = backend.sample_rate
+        self.period = backend.period
+        self.settings = Settings.from_config(cfg)
+        # the margin covers one period plus one engine tick of detection delay
+        self.planner = Planner(self.settings, cfg.engine, self.sample_rate, self._guard())
+        self.controls: queue.SimpleQueue = queue.SimpleQueue()
+        self.results: queue.SimpleQueue = queue.SimpleQueue()
+        self.wake = threading.Event()
+        self.worker = Worker(voice, self.results, self.wake)
+        self._thread = threading.Thread(target=self._run, name="lmdm-engine", daemon=True)
+        self._quit = False
+
+        self.state = "stopped"
+        self.jobs: list[Job] = []  # planned blocks, in order, until they finished playing
+        self.current: Slot | None = None  # the block playing now
+        self.heard = exchange.frames  # next input frame to consume
+        self.origin = exchange.frames  # absolute frame of the generator's input sample 0
+        self.last_step_s = 0.0
+        self.last_rtf = 0.0
+        self.midi_heap: list = []  # (frame, seq, bytes) not yet in the MIDI ring
+        self.note_heap: list = []  # (frame, seq, messages) /lmdm/note bundles to send
+        self._seq = itertools.count()
+        self._midi_pending: list[tuple[int, bytes]] = []  # MIDI in events ahead of the audio
+        self.monitor = Monitor(exchange, self.stems, self.sample_rate, cfg.osc.meter_hz, feedback,
+                               self._error, recorder_factory, mix_channels=2 if cfg.audio.mix else 1)
+        self._next_heartbeat = 0
+        self.lost_at = 0.0
+        self._next_reconnect = 0.0
+        self._was_playing = False
+        self.errors_reported = 0
+        self._greeted: set = set()
+        self._next_greet = 0.0
+
+    # --- public (any thread) ----------------------------------------------------------
+    def start(self) -> None:
+        self.worker.start()
+        self._thread.start()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        self._quit = True
+        self.wake.set()
+        self._thread.join(timeout)
+        self.worker.stop(1.0)
+
+    def submit(self, kind: str, *args) -> None:
+        """A control for the engine thread: ("osc", address, args), ("play",), ("stop",),
+        ("reset",), ("swap", generator, name), ("program", stem, n), ("record", name|0)."""
+        self.controls.put((kind, *args))
+        self.wake.set()
+
+    @property
+    def lead(self) -> int:
+        """How far ahead of the callback the engine fills the timeline."""
+        return int(min(self.ex.out.max_ahead - self.sample_rate // 2, self.sample_rate))
+
+    # --- the engine thread ------------------------------------------------------------
+    def _guard(self) -> int:
+        return self.period + int(self.tick_s * self.sample_rate)
+
+    @property
+    def tick_s(self) -> float:
+        """How often the engine thread wakes: half a period, 5..10 ms (each wake competes
+        with the callback for the GIL, so not more often than needed)."""
+        return max(0.005, min(0.01, self.period / self.sample_rate / 2))
+
+    def _run(self) -> None:
+        while not self._quit:
+            try:
+                if self.backend.lost or self.state == "no_jack":
+                    self._jack_lost()
+                else:
+                    self._cycle()
+            except Exception as exc:  # a bug here must not take the daemon down
+                log.exception("engine: unexpected error")
+                self._error("/lmdm/engine", f"internal error: {type(exc).__name__}: {exc}")
+                time.sleep(0.1)
+            self.wake.wait(self.tick_s)
+            self.wake.clear()
+        self.monitor.stop_recording()
+
+    def _cycle(self) -> None:
+        self._drain_controls()
+        self._consume_input()
+        self._collect_results()
+        if self.state == "playing":
+            self._plan_due()
+            self._check_deadlines()
+            self._feed()
+        self._send_due_notes()
+        self._announce()
+        self._greet_subscribers()
+
+    # controls ------------------------------------------------------------------------
+    def _drain_controls(self) -> None:
+        while True:
+            try:
+                cmd = self.controls.get_nowait()
+            except queue.Empty:
+                return
+            kind = cmd[0]
+            if kind == "osc":
+                self.settings.apply(cmd[1], cmd[2])
+                if cmd[1] in ("/lmdm/bpm", "/lmdm/mode", "/lmdm/block_beats", "/lmdm/beats_per_bar"):
+                    self._status()
+            elif kind == "play":
+                self._play()
+            elif kind == "stop":
+                self._stop()
+            elif kind == "reset":
+                self.worker.put("reset")
+                self.origin = self.heard
+            elif kind == "swap":
+                self.worker.put("swap", cmd[1])
+                self.origin = self.heard
+                self.model_name = cmd[2]
+                self.feedback.broadcast("/lmdm/ready", self.model_name, self.sample_rate)
+                log.info("model %s loaded", self.model_name)
+            elif kind == "program":
+                self.worker.put("program", cmd[1], cmd[2])
+            elif kind == "record":
+                if cmd[1] == 0:
+                    self.monitor.stop_recording()
+                else:
+                    self.monitor.start_recording(Path(self.cfg.record.dir) / cmd[1], cmd[1], self.heard)
+
+    def _play(self) -> None:
+        if self.state == "no_jack":
+            self._was_playing = True  # plays when the server is back
+            return
+        if self.state == "playing":
+            return
+        now = self.ex.frames
+        margin = self.planner.margin()
+        start = now + margin + self.period
+        start += -start % self.period  # on a period boundary
+        t = self._transport()
+        if t is not None and t.bpm:
+            # rolling JACK transport: start on its next bar line (within one period)
+            fpb = self.planner.frames_per_beat(t.bpm)
+            bpb = t.beats_per_bar or self.settings.beats_per_bar
+            to_bar = int(round((bpb - t.beat_in_bar) * fpb))
+            while now + to_bar < now + margin + self.period:
+                to_bar += int(round(bpb * fpb))
+            start = now + to_bar
+        self.planner.reset(start)
+        self.ex.out.restart(start)
+        self.ex.out.active = True
+        self.state = "playing"
+        log.info("play: first block at frame %d (%.0f ms from now)", start, (start - now) * 1000 / self.sample_rate)
+        self._status()
+
+    def _stop(self) -> None:
+        if self.state == "no_jack":
+            self._was_playing = False
+            return
+        if self.state != "playing":
+            return
+        self.ex.out.active = False
+        self.ex.out.cut(self.ex.frames)
+        for job in self.jobs:
+            job.cancelled = True
+        self.jobs.clear()
+        self.current = None
+        self._flush_midi()
+        self.note_heap.clear()
+        self.state = "stopped"
+        log.info("stop")
+        self._status()
+
+    def _flush_midi(self) -> None:
+        """Drop queued MIDI, send every owed note-off now, then all-notes-off per channel."""
+        self.ex.midi_epoch += 1
+        epoch = self.ex.midi_epoch
+        now = self.ex.frames
+        for _, _, data in sorted(self.midi_heap):
+            if data[0] & 0xF0 == 0x80:
+                self.ex.midi_out.push(now, data, epoch)
+        self.midi_heap.clear()
+        for i, stem in enumerate(self.stems):
+            self.ex.midi_out.push(now, bytes((0xB0 | midi_channel(stem, i), ALL_NOTES_OFF, 0)), epoch)
+
+    def _transport(self):
+        if not self.settings.follow_transport:
+            return None
+        t = self.backend.transport()
+        return t if t is not None and t.rolling and t.bpm else None
+
+    # input -----------------------------------------------------------------------------
+    def _consume_input(self) -> None:
+        start, chunk = self.ex.in_ring.read_available()  # chunk (n, inputs), staging memory
+        n = chunk.shape[0]
+        if start > self.heard:  # the ring overflowed: keep the generator's clock aligned
+            self.worker.put("observe", np.zeros((start - self.heard, max(self.ex.n_inputs, 1)), np.float32), [])
+            log.warning("input ring overflow: %d frames lost", start - self.heard)
+        if n == 0:
+            self.heard = max(self.heard, start)
+            return
+        if chunk.shape[1] == 0:  # no input ports: the generator still hears time pass
+            audio = np.zeros((n, 1), np.float32)
+        else:
+            audio = chunk * np.float32(self.settings.input_gain)  # a copy the worker keeps
+        self.worker.put("observe", audio, self._midi_for(start, n))
+        self.heard = start + n
+        self.monitor.consume(start, chunk)
+
+    def _midi_for(self, start: int, n: int) -> list[MidiEvent]:
+        self._midi_pending += self.ex.midi_in.pop_all()
+        out, keep = [], []
+        for t, data in self._midi_pending:
+            (out if t < start + n else keep).append((t, data))
+        self._midi_pending = keep
+        return [MidiEvent(min(max(t - start, 0), n - 1), data) for t, data in out]
+
+    # generation ------------------------------------------------------------------------
+    def _plan_due(self) -> None:
+        while self.planner.next_due() <= self.heard:
+            t = self._transport()
+            if t is not None:
+                self.settings.bpm = float(min(max(t.bpm, 20.0), 300.0))
+            slot = self.planner.plan(self.origin)
+            job = Job(slot)
+            self.jobs.append(job)
+            self.worker.put("job", job)
+
+    def _collect_results(self) -> None:
+        while True:
+            try:
+                item = self.results.get_nowait()
+            except queue.Empty:
+                return
+            if item[0] == "error":
+                self._error("/lmdm/generate", f"{item[1]} failed: {type(item[2]).__name__}: {item[2]}")
+                continue
+            _, job, out, exc = item
+            if out is not None:
+                self.planner.record_step(out.step_s, job.slot.samples)
+                self.last_step_s = out.step_s
+                self.last_rtf = out.step_s * self.sample_rate / max(job.slot.samples, 1)
+            if job.cancelled:
+                continue
+            if exc is not None:
+                self._fail(job, f"block {job.slot.index}: generator raised {type(exc).__name__}: {exc}")
+                continue
+            job.out = out
+            self._schedule_notes(out)
+
+    def _check_deadlines(self) -> None:
+        # the callback after next reads from here (one tick later, at worst, we look again)
+        limit = self.ex.frames + self.period + int(self.tick_s * self.sample_rate)
+        for job in self.jobs:
+            if job.out is None and not job.failed and job.slot.start <= limit:
+                late = (self.ex.frames - (job.slot.start - job.slot.margin)) * 1000 / self.sample_rate
+                self._fail(job, f"block {job.slot.index}: missed its deadline "
+                                f"(still generating after {late:.0f} ms; margin {self._ms(job.slot.margin):.0f} ms)")
+
+    def _fail(self, job: Job, reason: str) -> None:
+        job.failed = job.cancelled = True
+        job.dry = 1.0 if self.cfg.engine.on_failure == "dry" else 0.0
+        slot = job.slot
+        job.out = SlotOutput(slot, np.zeros((len(self.stems), slot.samples), np.float32), [], 0.0)
+        self._error("/lmdm/generate", reason)
+
+    def _error(self, address: str, reason: str) -> None:
+        self.errors_reported += 1
+        log.warning("%s: %s", address, reason)
+        self.feedback.broadcast("/lmdm/error", address, reason)
+
+    # output ----------------------------------------------------------------------------
+    def _feed(self) -> None:
+        """Copy finished blocks into the timeline, up to `lead` frames ahead."""
+        horizon = self.ex.frames + self.lead
+        out = self.ex.out
+        for job in self.jobs:
+            slot = job.slot
+            if job.fed >= slot.samples:
+                continue
+            if job.out is None or out.span[1] != slot.start + job.fed:
+                break
+            m = min(slot.samples - job.fed, horizon - out.span[1])
+            if m <= 0:
+                break
+            out.append(job.out.audio[:, job.fed:job.fed + m], job.dry)
+            job.fed += m
+            if job.fed < slot.samples:
+                break
+        self._feed_midi(out.span[1])
+
+    def _feed_midi(self, until: int) -> None:
+        heap = self.midi_heap
+        epoch = self.ex.midi_epoch
+        while heap and heap[0][0] < until:
+            frame, _, data = heapq.heappop(heap)
+            self.ex.midi_out.push(frame, data, epoch)
+
+    def _schedule_notes(self, out: SlotOutput) -> None:
+        for frame, data in midi_events(out, self.stems, self.sample_rate):
+            heapq.heappush(self.midi_heap, (frame, next(self._seq), data))
+        by_start: dict[int, list] = {}
+        for n, start, dur in note_frames(out, self.sample_rate):
+            by_start.setdefault(start, []).append(
+                ("/lmdm/note", (n.stem, int(n.pitch), int(n.velocity), dur * 1000.0 / self.sample_rate)))
+        for start, msgs in by_start.items():
+            heapq.heappush(self.note_heap, (start, next(self._seq), msgs))
+
+    def _send_due_notes(self) -> None:
+        """/lmdm/note bundles go out as their notes start (timetag = the exact start)."""
+        if not self.note_heap:
+            return
+        now_frame = self.ex.frames
+        wall = self._wall_clock()
+        while self.note_heap and self.note_heap[0][0] < now_frame + self.period:
+            frame, _, msgs = heapq.heappop(self.note_heap)
+            self.feedback.broadcast_bundle(msgs, wall(frame))
+
+    def _wall_clock(self):
+        """frame -> time.time() of the moment it passes the ports (to within a period)."""
+        cycle_age = (time.perf_counter_ns() - self.ex.last_cycle_ns) / 1e9
+        base_frame = self.ex.frames - self.period  # the frame the latest cycle started at
+        base = time.time() - cycle_age
+        sr = self.sample_rate
+        return lambda frame: base + (frame - base_frame) / sr
+
+    # status ----------------------------------------------------------------------------
+    def _announce(self) -> None:
+        now = self.ex.frames
+        if self.state == "playing":
+            for job in self.jobs:
+                if not job.announced and job.slot.start <= now:
+                    job.announced = True
+                    self.current = job.slot
+                    if job.out is not None:
+                        self.monitor.add_notes(job.out)
+                    self._status()
+            self.jobs = [j for j in self.jobs if j.slot.start + j.slot.samples > now or j.fed < j.slot.samples]
+        elif now >= self._next_heartbeat:  # stopped: a heartbeat as often as blocks would come
+            self._status()
+        if now >= self._next_heartbeat:
+            self._next_heartbeat = now + self.planner.block_samples(self.settings.bpm, self.settings.block_beats)
+
+    def _greet_subscribers(self) -> None:
+        """A patch that subscribes gets /lmdm/ready and the status at once (the broadcast
+        at start-up reached nobody)."""
+        now = time.monotonic()
+        if now < self._next_greet or not hasattr(self.feedback, "subscribers"):
+            return
+        self._next_greet = now + 0.1
+        subs = set(self.feedback.subscribers)
+        for target in subs - self._greeted:
+            v = self.status_values()
+            self.feedback.send(target, "/lmdm/ready", self.model_name, self.sample_rate)
+            self.feedback.send(target, "/lmdm/status", v["state"], v["bpm"], v["bar"], v["beat"], v["block"],
+                               v["rtf"], v["step_ms"], v["latency_ms"], v["underruns"], v["xruns"])
+        self._greeted = subs
+
+    def _ms(self, frames: int) -> float:
+        return frames * 1000.0 / self.sample_rate
+
+    def status_values(self) -> dict:
+        slot = self.current
+        now = self.ex.frames
+        bpm = slot.bpm if slot is not None else self.settings.bpm
+        bar, beat, block = 0, 0.0, 0
+        bpb = self.settings.beats_per_bar
+        if slot is not None:
+            pos = slot.start_beat + max(0, now - slot.start) * bpm / (60.0 * self.sample_rate)
+            bar, beat, block = int(pos // bpb), float(pos % bpb), slot.index
+        latency = slot.margin if slot is not None else self.planner.margin()
+        return {"state": self.state, "bpm": float(bpm), "bar": bar, "beat": beat, "block": block,
+                "rtf": float(self.last_rtf), "step_ms": self.last_step_s * 1000.0,
+                "latency_ms": self._ms(latency), "underruns": int(self.ex.underruns),
+                "xruns": int(self.ex.xruns)}
+
+    def _status(self) -> None:
+        v = self.status_values()
+        self.feedback.broadcast("/lmdm/status", v["state"], v["bpm"], v["bar"], v["beat"], v["block"],
+                                v["rtf"], v["step_ms"], v["latency_ms"], v["underruns"], v["xruns"])
+
+    # JACK server loss ------------------------------------------------------------------
+    def _jack_lost(self) -> None:
+        now = time.monotonic()
+        if self.state != "no_jack":
+            reason = getattr(self.backend, "lost_reason", "") or "the audio server went away"
+            self._was_playing = self.state == "playing"
+            self._stop()
+            self.state = "no_jack"
+            self._error("/lmdm/jack", f"server lost: {reason}")
+            self._status()
+            self.backend.close()
+            self.lost_at = now
+            self._next_reconnect = now + self.cfg.audio.reconnect_s
+            return
+        self._drain_controls()
+        if now < self._next_reconnect:
+            return
+        self._next_reconnect = now + self.cfg.audio.reconnect_s
+        try:
+            self.backend.open()
+            if self.backend.sample_rate != self.sample_rate:
+                rate = self.backend.sample_rate
+                self.backend.close()
+                raise BackendError(f"the server runs at {rate} Hz, the model at {self.sample_rate} Hz: "
+                                   "restart lmdm serve")
+            self.ex.in_ring.reset_to(self.ex.frames)
+            self.heard = self.ex.frames
+            self.period = self.backend.period
+            self.planner.period = self._guard()
+            self.backend.start()
+        except BackendError as exc:
+            log.debug("jack: still no server (%s)", exc)
+            return
+        self.state = "stopped"
+        log.info("jack: reconnected after %.1f s as %s", now - self.lost_at, self.backend.name)
+        self.feedback.broadcast("/lmdm/ready", self.model_name, self.sample_rate)
+        self._status()
+        if self._was_playing:
+            self._play()

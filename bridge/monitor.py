@@ -1,0 +1,107 @@
+"""Meters and session recording of what the ports played, on the engine thread.
+
+The engine hands over each chunk of input frames it consumed; the monitor reads back the
+output timeline at exactly those frames (rings.Timeline.peek), applies the gains the
+callback applied, and so meters and records what was heard, sample-aligned with the
+input. The recorder itself (bridge/recorder.py) only copies here; its thread does the I/O.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from bridge.engine import SlotOutput, note_frames
+
+log = logging.getLogger(__name__)
+
+
+class Monitor:
+    def __init__(self, exchange, stems: tuple[str, ...], sample_rate: int, meter_hz: float, feedback,
+                 on_error: Callable[[str, str], None], recorder_factory=None, mix_channels: int = 2):
+        self.ex = exchange
+        self.stems = stems
+        self.sample_rate = sample_rate
+        self.feedback = feedback
+        self.on_error = on_error
+        self.recorder_factory = recorder_factory  # (folder, sample_rate) -> SessionRecorder
+        self.mix_channels = mix_channels
+        self.meter_every = max(1, int(sample_rate / meter_hz))  # frames between meter messages
+        self._meter_sum = np.zeros(len(stems), np.float64)
+        self._meter_n = 0
+        self._peek = np.zeros((len(stems) + 1, 1 << 14), np.float32)  # (stems + dry, frames)
+        self.recorder = None
+        self.record_name = ""
+        self._rec_start = 0  # absolute frame of the recording's time zero
+
+    def consume(self, start: int, chunk: np.ndarray) -> None:
+        """chunk (n, inputs): the input frames [start, start + n) just consumed."""
+        done, n = 0, chunk.shape[0]
+        while done < n:
+            m = min(n - done, self._peek.shape[1])
+            peek = self._peek[:, :m]
+            self.ex.out.peek(start + done, m, peek)
+            stems = peek[:-1] * self.ex.gains[:, None]  # (stems, m), as the ports played them
+            self._meter_sum += np.einsum("ij,ij->i", stems, stems, dtype=np.float64)
+            self._meter_n += m
+            if self.recorder is not None:
+                mix = stems.sum(axis=0)
+                if peek[-1].any() and chunk.shape[1]:
+                    mix += chunk[done:done + m].sum(axis=1) * peek[-1]
+                self._write(chunk[done:done + m], stems, mix)
+            done += m
+        if self._meter_n >= self.meter_every:
+            levels = np.sqrt(self._meter_sum / self._meter_n)
+            for stem, level in zip(self.stems, levels):
+                self.feedback.broadcast(f"/lmdm/meter/{stem}", float(level))
+            self._meter_sum[:] = 0.0
+            self._meter_n = 0
+
+    # recording ---------------------------------------------------------------------
+    def start_recording(self, folder: Path, name: str, at: int) -> None:
+        self.stop_recording()
+        if self.recorder_factory is None:
+            return
+        try:
+            self.recorder = self.recorder_factory(folder, self.sample_rate)
+        except Exception as exc:
+            self.on_error("/lmdm/record", f"cannot record into {folder}: {exc}")
+            return
+        self.record_name = name
+        self._rec_start = at
+        log.info("recording into %s", folder)
+
+    def _write(self, inputs: np.ndarray, stems: np.ndarray, mix: np.ndarray) -> None:
+        rec = self.recorder
+        try:
+            rec.write(inputs, {s: stems[i] for i, s in enumerate(self.stems)}, mix)  # it copies
+            failed = getattr(rec, "error", None)
+        except Exception as exc:
+            failed = exc
+        if failed is not None:  # disk full, folder removed...: stop recording, keep playing
+            self.on_error("/lmdm/record", f"recording {self.record_name} stopped: {failed}")
+            self.stop_recording()
+
+    def add_notes(self, out: SlotOutput) -> None:
+        """The notes of a block that starts playing now."""
+        if self.recorder is None or not out.notes:
+            return
+        sr = self.sample_rate
+        notes = [(n, (start - self._rec_start) / sr) for n, start, _ in note_frames(out, sr)
+                 if start >= self._rec_start]
+        try:
+            self.recorder.add_notes(notes, out.slot.bpm)
+        except Exception as exc:
+            self.on_error("/lmdm/record", f"recording notes failed: {exc}")
+
+    def stop_recording(self) -> None:
+        rec, self.recorder = self.recorder, None
+        if rec is not None:
+            try:
+                rec.close()
+                log.info("recording %s closed", self.record_name)
+            except Exception as exc:
+                self.on_error("/lmdm/record", f"closing the recording failed: {exc}")
+        self.record_name = ""

@@ -1,0 +1,133 @@
+"""PortAudio audio I/O (sounddevice) for machines without JACK: the only module of
+bridge/ that imports `sounddevice`.
+
+The same Exchange does the work as under JACK; the callback only slices the device's
+interleaved buffers into per-channel views. Output channels, in order: one (or two) per
+stem, then mix_L, mix_R. A device with fewer outputs gets only the mix pair (logged).
+No MIDI (PortAudio has none) and no transport: tempo comes from /lmdm/bpm.
+"""
+from __future__ import annotations
+
+import logging
+
+import sounddevice as sd
+
+from bridge.backend import BackendError, Transport
+from bridge.rings import Exchange
+
+log = logging.getLogger(__name__)
+
+
+class PortAudioBackend:
+    kind = "portaudio"
+
+    def __init__(self, exchange: Exchange, stems: tuple[str, ...], *, device=None,
+                 sample_rate: int = 48000, period: int = 1024, inputs: int = 2,
+                 stem_channels: int = 1, mix: bool = True):
+        self.ex = exchange
+        self.stems = stems
+        self.device = device
+        self._rate = int(sample_rate)
+        self._period = int(period)
+        self.inputs = inputs
+        self.stem_channels = stem_channels
+        self.mix = mix
+        self.stream = None
+        self.lost = False
+        self.lost_reason = ""
+        self._names: list[str] = []
+        self._layout: tuple[int, int, bool] = (0, 0, False)  # (inputs, stem channels, mix)
+
+    def open(self) -> None:
+        try:
+            devices = sd.query_devices()
+        except Exception as exc:
+            raise BackendError(f"PortAudio is not usable here: {exc}") from None
+        if len(devices) == 0:
+            raise BackendError("PortAudio found no audio device (no sound card?); "
+                               "use the JACK backend or `lmdm render` for files")
+        try:
+            info_in = sd.query_devices(self.device, "input") if self.inputs else None
+            info_out = sd.query_devices(self.device, "output")
+        except (ValueError, sd.PortAudioError) as exc:
+            raise BackendError(f"PortAudio device {self.device!r}: {exc}") from None
+        n_in = min(self.inputs, int(info_in["max_input_channels"])) if info_in else 0
+        want = len(self.stems) * self.stem_channels + (2 if self.mix else 0)
+        max_out = int(info_out["max_output_channels"])
+        if max_out >= want:
+            stem_ch, mix = self.stem_channels, self.mix
+        elif max_out >= 2:
+            stem_ch, mix = 0, True
+            log.warning("portaudio: %s has %d outputs, %d needed: playing the mix only",
+                        info_out["name"], max_out, want)
+        else:
+            raise BackendError(f"PortAudio device {info_out['name']!r} has {max_out} output channels; 2 needed")
+        self._layout = (n_in, stem_ch, mix)
+        n_out = len(self.stems) * stem_ch + (2 if mix else 0)
+        try:
+            self.stream = sd.Stream(samplerate=self._rate, blocksize=self._period, device=self.device,
+                                    channels=(n_in, n_out) if n_in else n_out, dtype="float32",
+                                    callback=self._callback, finished_callback=self._finished)
+        except Exception as exc:
+            raise BackendError(f"cannot open PortAudio stream: {exc}") from None
+        suffix = ("",) if stem_ch == 1 else ("_L", "_R")
+        self._names = [f"in_{i + 1}" for i in range(n_in)]
+        self._names += [f"{s}{x}" for s in self.stems for x in suffix[:stem_ch]] if stem_ch else []
+        self._names += ["mix_L", "mix_R"] if mix else []
+        self.lost = False
+
+    def start(self) -> None:
+        self.stream.start()
+
+    def close(self) -> None:
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            try:
+                stream.stop()
+                stream.close()
+            except Exception as exc:
+                log.warning("portaudio: close failed: %s", exc)
+
+    @property
+    def sample_rate(self) -> int:
+        return int(self.stream.samplerate) if self.stream is not None else self._rate
+
+    @property
+    def period(self) -> int:
+        return self._period
+
+    @property
+    def name(self) -> str:
+        return "portaudio"
+
+    def port_names(self) -> list[str]:
+        return list(self._names)
+
+    def where(self) -> str:
+        return f"PortAudio device {self.device if self.device is not None else 'default'}"
+
+    def transport(self) -> Transport | None:
+        return None
+
+    def _callback(self, indata, outdata, frames, time_info, status) -> None:
+        try:
+            if status.input_overflow or status.output_underflow:
+                self.ex.xruns += 1
+            n_in, stem_ch, mix = self._layout
+            ins = [indata[:, i] for i in range(n_in)]
+            j = 0
+            stem_outs = []
+            if stem_ch:
+                for _ in self.stems:
+                    stem_outs.append([outdata[:, j + c] for c in range(stem_ch)])
+                    j += stem_ch
+            mix_outs = [outdata[:, j], outdata[:, j + 1]] if mix else []
+            self.ex.process(frames, ins, stem_outs, mix_outs)
+        except Exception:
+            self.ex.errors += 1
+            outdata.fill(0)
+
+    def _finished(self) -> None:
+        if self.stream is not None:  # not a close() of ours: the device went away
+            self.lost_reason = "the PortAudio stream stopped"
+            self.lost = True

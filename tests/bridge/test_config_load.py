@@ -1,0 +1,69 @@
+"""Daemon config: shipped defaults, user overlay, CLI overrides; every mistake is an error
+that names the key."""
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from bridge import daemon
+from bridge.config import ConfigError, load_config
+
+
+def test_defaults_load_and_are_sane():
+    cfg = load_config()
+    assert cfg.osc.host == "127.0.0.1" and cfg.osc.port == 9000
+    assert cfg.audio.backend == "jack" and cfg.audio.inputs == 2
+    assert cfg.engine.mode == "accompany" and cfg.engine.block_beats == 4.0
+    assert set(cfg.render.programs) == {"bass", "keys", "lead", "drums"}
+
+
+def test_user_file_overlays_key_by_key(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text("engine:\n  bpm: 90\nrender:\n  programs:\n    bass: 34\n")
+    cfg = load_config(f)
+    assert cfg.engine.bpm == 90.0 and isinstance(cfg.engine.bpm, float)
+    assert cfg.engine.block_beats == 4.0  # untouched keys keep their defaults
+    assert cfg.render.programs == {"bass": 34, "keys": 4, "lead": 80, "drums": 0}
+
+
+@pytest.mark.parametrize("text, key", [
+    ("engine:\n  bmp: 90\n", "engine.bmp"),
+    ("nonsense: 1\n", "nonsense"),
+    ("engine:\n  bpm: 900\n", "engine.bpm"),
+    ("engine:\n  bpm: fast\n", "engine.bpm"),
+    ("engine:\n  mode: karaoke\n", "engine.mode"),
+    ("audio:\n  inputs: 2.5\n", "audio.inputs"),
+    ("audio:\n  midi: maybe\n", "audio.midi"),
+    ("osc:\n  host: 0.0.0.0\n", "osc.host"),
+    ("osc:\n  allow: [not-a-net]\n", "osc.allow"),
+    ("render:\n  programs:\n    tuba: 3\n", "render.programs"),
+    ("render:\n  programs:\n    bass: 300\n", "render.programs.bass"),
+    ("engine: 3\n", "engine"),
+])
+def test_mistakes_are_errors_naming_the_key(tmp_path, text, key):
+    f = tmp_path / "c.yaml"
+    f.write_text(text)
+    with pytest.raises(ConfigError) as exc:
+        load_config(f)
+    assert key in str(exc.value)
+
+
+def test_missing_or_broken_files_are_clear_errors(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("engine: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
+
+
+def test_serve_flags_override_the_file(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text("osc:\n  port: 9100\naudio:\n  jack_server: studio\n")
+    p = argparse.ArgumentParser()
+    daemon.add_arguments(p)
+    args = p.parse_args(["--config", str(f), "--osc-port", "9200", "--backend", "portaudio", "--mode", "free"])
+    cfg = load_config(args.config, daemon.overrides_from_args(args))
+    assert cfg.osc.port == 9200 and cfg.audio.backend == "portaudio" and cfg.engine.mode == "free"
+    assert cfg.audio.jack_server == "studio"  # not given on the command line: the file wins

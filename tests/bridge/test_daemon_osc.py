@@ -1,0 +1,104 @@
+"""`lmdm serve` over OSC: it says where it listens, answers ping, rejects every class of
+bad input with /lmdm/error while it keeps serving, and Ctrl-C stops it cleanly."""
+from __future__ import annotations
+
+import struct
+
+from oscfuzz import bundle, message, ntp  # tests/bridge/oscfuzz.py
+
+
+def test_serve_prints_where_it_listens_and_answers_ping(daemon, osc_client_factory):
+    out = daemon.output()
+    assert f"udp://127.0.0.1:{daemon.osc_port}" in out
+    assert f"JACK client '{daemon.client_name}'" in out
+    assert "ports: in_1 in_2 bass keys lead drums mix_L mix_R midi_in midi_out" in out
+    c = osc_client_factory(daemon.osc_port)
+    c.ping(42)
+    since = c.mark()
+    c.send("/lmdm/ping")
+    assert c.wait_for("/lmdm/pong", since=since).args == ()
+    c.subscribe()  # a late subscriber is greeted with ready and the status
+    assert c.wait_for("/lmdm/ready").args == ("baseline", 48000)
+    assert c.wait_for("/lmdm/status").args[0] == "stopped"
+
+
+# (what is wrong, raw packet, the address /lmdm/error names)
+REJECTED = [
+    ("unknown address", message("/lmdm/nonsense", 1), "/lmdm/nonsense"),
+    ("wrong type", message("/lmdm/bpm", "fast"), "/lmdm/bpm"),
+    ("out of range", message("/lmdm/bpm", 1000.0), "/lmdm/bpm"),
+    ("not a number", message("/lmdm/guidance", float("nan")), "/lmdm/guidance"),
+    ("too many arguments", message("/lmdm/play", 1, 2), "/lmdm/play"),
+    ("missing argument", message("/lmdm/mode"), "/lmdm/mode"),
+    ("bad choice", message("/lmdm/mode", "karaoke"), "/lmdm/mode"),
+    ("bad stem", message("/lmdm/stem/tuba/mute", 1), "/lmdm/stem/tuba/mute"),
+    ("feedback address", message("/lmdm/status", "x"), "/lmdm/status"),
+    ("a path as session name", message("/lmdm/record", "../../etc"), "/lmdm/record"),
+    ("unknown model", message("/lmdm/model", "/tmp/evil.pt"), "/lmdm/model"),
+    ("bad key", message("/lmdm/key", "H major"), "/lmdm/key"),
+    ("unsupported type tag", b"/lmdm/bpm\0\0\0,c\0\0" + struct.pack(">i", 1), "/lmdm/bpm"),
+    ("truncated packet", message("/lmdm/bpm", 90.0)[:-2], "?"),
+    ("garbage", b"\x00\x01\x02\x03garbage!", "?"),
+    ("bundle element size lies", bundle(ntp(None), message("/lmdm/stop")) + struct.pack(">i", 400) + b"/abc", "?"),
+    ("unknown parameter", message("/lmdm/get", "nonsense"), "/lmdm/get"),
+]
+
+
+def test_every_rejected_input_class_gets_an_error_and_the_daemon_keeps_serving(daemon, osc_client_factory):
+    c = osc_client_factory(daemon.osc_port)
+    for i, (what, data, address) in enumerate(REJECTED):
+        since = c.mark()
+        c.send_raw(data)
+        err = c.wait_for("/lmdm/error", 5, since=since)
+        if address != "?":
+            assert err.args[0] == address, what
+        else:
+            assert err.args[0] in ("?", "#bundle", "/lmdm/bpm"), what
+        assert err.args[1], f"{what}: the reason must say something"
+        c.ping(1000 + i)  # still serving after each
+    assert daemon.proc.poll() is None
+
+
+def test_settings_read_back_and_stems_controls(daemon, osc_client_factory):
+    c = osc_client_factory(daemon.osc_port)
+    for address, args, name, want in [
+        ("/lmdm/bpm", (97.5,), "bpm", (97.5,)),
+        ("/lmdm/mode", ("delay",), "mode", ("delay",)),
+        ("/lmdm/prompt", ("funk", 2.0), "prompt", ("funk", 2.0)),
+        ("/lmdm/stem/keys/mute", (1,), "stem/keys/mute", (1,)),
+        ("/lmdm/stem/lead/gain", (0.5,), "stem/lead/gain", (0.5,)),
+        ("/lmdm/stem/bass/program", (38,), "stem/bass/program", (38,)),
+    ]:
+        c.send(address, *args)
+        c.ping()  # the control went through the same socket first
+        deadline_ok = False
+        for _ in range(20):  # settings reach the engine thread within a few ms
+            since = c.mark()
+            c.send("/lmdm/get", name)
+            v = c.wait_for("/lmdm/value", since=since)
+            if v.args[1:] == want:
+                deadline_ok = True
+                break
+        assert deadline_ok, f"{name}: {v.args}"
+    since = c.mark()
+    c.send("/lmdm/get", "state")
+    assert c.wait_for("/lmdm/value", since=since).args == ("state", "stopped")
+
+
+def test_model_loads_by_name_in_the_background(daemon, osc_client_factory):
+    c = osc_client_factory(daemon.osc_port)
+    c.subscribe()
+    c.wait_for("/lmdm/ready")
+    since = c.mark()
+    c.send("/lmdm/model", "baseline")
+    assert c.wait_for("/lmdm/ready", 30, since=since).args == ("baseline", 48000)
+    c.ping()
+
+
+def test_sigint_stops_cleanly_and_removes_the_ports(daemon, probe_factory):
+    probe = probe_factory(daemon.jack_server.name, daemon.client_name, watch=("bass",))
+    assert probe.client.get_all_connections(probe.out)
+    assert daemon.stop() == 0
+    assert "lmdm: stopped" in daemon.output()
+    assert not probe.client.get_ports(f"{daemon.client_name}:.*")
+    assert not probe.client.get_all_connections(probe.out)

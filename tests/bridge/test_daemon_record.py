@@ -1,0 +1,62 @@
+"""`/lmdm/record <name>` while playing writes the input, every stem, the mix and the notes
+into <record.dir>/<name>, sample-aligned; `/lmdm/record 0` closes the files."""
+from __future__ import annotations
+
+import time
+import wave
+
+import mido
+import numpy as np
+import pytest
+
+from model.api import STEMS
+
+
+def _read(path) -> tuple[int, np.ndarray]:
+    with wave.open(str(path)) as w:
+        raw = w.readframes(w.getnframes())
+        ch, width = w.getnchannels(), w.getsampwidth()
+    assert width == 3
+    b = np.frombuffer(raw, np.uint8).reshape(-1, 3)
+    x = (b[:, 0].astype(np.int32) | (b[:, 1].astype(np.int32) << 8) | (b[:, 2].astype(np.int32) << 16))
+    x = np.where(x >= 1 << 23, x - (1 << 24), x) / float(1 << 23)
+    return ch, x.reshape(-1, ch)
+
+
+@pytest.mark.slow
+def test_record_writes_aligned_input_stems_mix_and_notes(daemon, osc_client_factory, probe_factory, tmp_path):
+    probe_factory(daemon.jack_server.name, daemon.client_name, amp=0.5, watch=("bass",))
+    c = osc_client_factory(daemon.osc_port)
+    c.subscribe()
+    since = c.mark()
+    c.send("/lmdm/play")
+    c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] == 1, since=since)
+    c.send("/lmdm/record", "take1")
+    time.sleep(2.0)
+    c.send("/lmdm/record", 0)
+    c.ping()
+    since = c.mark()
+    c.send("/lmdm/record", "take1")  # a second take never overwrites the first
+    err = c.wait_for("/lmdm/error", since=since)
+    assert err.args[0] == "/lmdm/record" and "exists" in err.args[1]
+    time.sleep(0.5)
+
+    folder = tmp_path / "sessions" / "take1"
+    ch, inp = _read(folder / "input.wav")
+    assert ch == 2 and 1.5 * 48000 < inp.shape[0] < 3.0 * 48000
+    assert 0.45 < np.abs(inp[:, 0]).max() < 0.55 and not inp[:, 1].any()  # the probe's sine on in_1
+    ch, mix = _read(folder / "mix.wav")
+    assert ch == 2 and mix.shape[0] == inp.shape[0]
+    total = np.zeros(inp.shape[0])
+    for stem in STEMS:
+        ch, x = _read(folder / f"{stem}.wav")
+        assert ch == 1 and x.shape[0] == inp.shape[0]
+        total += x[:, 0]
+    assert np.abs(total).max() > 0.01
+    # the mix is the sum of the stems at the same frames (24-bit rounding, clipping aside)
+    ok = np.abs(total) < 0.99
+    assert np.allclose(mix[ok, 0], total[ok], atol=1e-4)
+    midi = mido.MidiFile(folder / "notes.mid")
+    names = {t.name for t in midi.tracks}
+    assert set(STEMS) <= names
+    assert sum(m.type == "note_on" for t in midi.tracks for m in t) > 4

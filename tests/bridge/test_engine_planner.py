@@ -1,0 +1,144 @@
+"""The clock-agnostic engine core (bridge/engine.py): block arithmetic per mode, the
+adaptive margin, settings applied at block boundaries, note cleaning and MIDI events."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bridge.config import EngineConfig
+from bridge.engine import Planner, Settings, SlotOutput, Voice, midi_events, mix
+from model.api import STEMS, NoteEvent, StemBlock
+
+SR = 48000
+
+
+def planner(mode="accompany", bpm=120.0, **cfg) -> Planner:
+    p = Planner(Settings(bpm=bpm, mode=mode), EngineConfig(**cfg), SR, period=1024)
+    p.reset(0)
+    return p
+
+
+def test_margin_covers_measured_steps_and_is_whole_grid_frames():
+    p = planner(margin_min_ms=50.0, margin_headroom=1.5, frames_per_beat=4)
+    grid = SR * 60 / 120 / 4  # 6000 frames = one sixteenth at 120 bpm
+    assert p.margin() == grid  # 50 ms, or 21 ms of period, round up to one grid frame
+    for _ in range(10):
+        p.record_step(0.2, 96000)  # on one-bar blocks
+    # 1.5 * 200 ms + 1024 frames = 321 ms = 2.57 grid frames -> 3
+    assert p.margin() == 3 * grid
+    # at 60 bpm blocks are twice as long (so are the steps) and so are grid frames:
+    # 1.5 * 400 ms + 21 ms = 621 ms = 2.48 grid frames of 250 ms -> 3
+    assert p.margin(bpm=60) == 3 * 2 * grid
+    p.record_step(6.4, 96000 * 32)  # a 32-bar block: as fast per frame, so no change
+    assert p.margin() == 3 * grid
+
+
+def test_accompany_blocks_are_contiguous_and_hide_the_margin():
+    p = planner()
+    origin = -5000  # the generator has heard input since before play
+    slots = [p.plan(origin) for _ in range(3)]
+    for k, s in enumerate(slots):
+        assert s.start == k * 96000 and s.samples == 96000  # one 4/4 bar at 120 bpm
+        assert s.start_beat == 4.0 * k
+        assert s.due == s.start - s.margin
+        assert s.block.start_sample == s.start - origin
+        assert s.block.visible_until == -s.margin
+        assert s.block.index == k and s.block.mode == "accompany"
+
+
+def test_settings_change_at_the_next_block_only():
+    p = planner()
+    first = p.plan(0)
+    p.settings.apply("/lmdm/bpm", (60.0,))
+    p.settings.apply("/lmdm/block_beats", (2.0,))
+    second = p.plan(0)
+    assert first.bpm == 120.0 and first.samples == 96000
+    assert second.start == 96000 and second.bpm == 60.0 and second.samples == 96000  # 2 beats at 60
+    assert second.beats == 2.0 and second.start_beat == 4.0
+
+
+def test_delay_mode_answers_the_span_two_blocks_back():
+    p = planner(mode="delay")
+    s0, s1 = p.plan(0), p.plan(0)
+    assert s0.block is None and s1.block is None  # nothing heard yet: silence
+    assert p.next_due() == s1.start  # block 2 is generated as soon as span 0 is heard
+    s2 = p.plan(0)
+    assert s2.block.start_sample == s0.start and s2.block.samples == s0.samples
+    assert s2.block.visible_until == s0.samples and s2.block.mode == "delay"
+    assert s2.due == s1.start and s2.margin == s2.start - s1.start
+
+
+def test_delay_mode_does_not_answer_input_from_before_a_reset():
+    p = planner(mode="delay")
+    p.plan(0), p.plan(0)
+    assert p.plan(origin=50_000).block is None
+
+
+def test_free_mode_ignores_input():
+    p = planner(mode="free")
+    assert p.plan(0).block.visible_until == 0
+
+
+def test_settings_round_trip_through_osc_values():
+    st = Settings()
+    assert st.apply("/lmdm/prompt", ("funk", 2.0, "jazz", 0.5))
+    assert st.controls().prompts == (("funk", 2.0), ("jazz", 0.5))
+    assert st.get("prompt") == ("funk", 2.0, "jazz", 0.5)
+    st.apply("/lmdm/prompt", ("", 1.0))
+    assert st.controls().prompts == () and st.get("prompt") == ("",)
+    st.apply("/lmdm/seed", (-1,))
+    assert st.controls().seed is None and st.get("seed") == -1
+    st.apply("/lmdm/seed", (7,))
+    assert st.controls().seed == 7
+    st.apply("/lmdm/key", ("none",))
+    assert st.controls().key is None and st.get("key") == "none"
+    st.apply("/lmdm/key", ("A minor",))
+    assert st.controls().key == "A minor"
+    st.apply("/lmdm/beats_per_bar", (3,))
+    assert st.controls().beats_per_bar == 3
+    assert not st.apply("/lmdm/play", ())
+    with pytest.raises(KeyError):
+        st.get("nonsense")
+
+
+class _Gen:
+    name, stems, sample_rate = "g", STEMS, SR
+
+    def __init__(self, notes=(), audio=None):
+        self.notes, self.audio = list(notes), audio
+
+    def reset(self):
+        pass
+
+    def observe(self, audio, midi):
+        pass
+
+    def generate(self, block, controls):
+        return StemBlock(self.notes, self.audio)
+
+
+def test_voice_drops_malformed_notes_and_fits_generator_audio():
+    p = planner()
+    slot = p.plan(0)
+    good = NoteEvent("bass", 40, 200, 0.0, 1.0)  # velocity clipped, kept
+    bad = [NoteEvent("tuba", 40, 100, 0.0, 1.0), NoteEvent("keys", 128, 100, 0.0, 1.0),
+           NoteEvent("keys", 60, 100, 4.0, 1.0), NoteEvent("keys", 60, 100, 0.0, 0.0),
+           NoteEvent("keys", 60, 100, float("nan"), 1.0)]
+    audio = {"bass": np.ones(10, np.float32), "drums": np.ones(200_000, np.float32)}
+    v = Voice(_Gen([good, *bad], audio), synth=None, stems=STEMS)
+    out = v.render(slot)
+    assert [n.velocity for n in out.notes] == [127] and v.rejected_notes == len(bad)
+    assert out.audio.shape == (4, slot.samples)
+    assert out.audio[0, :10].all() and not out.audio[0, 10:].any()  # short: zero padded
+    assert out.audio[3].all()  # long: cropped
+    assert np.allclose(mix(out.audio, np.array([1, 1, 1, 0.5])), out.audio[0] + 0.5 * out.audio[3])
+
+
+def test_midi_events_use_one_channel_per_stem_and_absolute_frames():
+    p = planner()
+    p.plan(0)
+    slot = p.plan(0)  # block 1 starts at frame 96000
+    notes = [NoteEvent("bass", 40, 90, 1.0, 0.5), NoteEvent("drums", 36, 100, 0.0, 0.25)]
+    ev = sorted(midi_events(SlotOutput(slot, np.zeros((4, 1)), notes, 0.0), STEMS, SR))
+    assert ev == [(96000, bytes((0x99, 36, 100))), (96000 + 6000, bytes((0x89, 36, 0))),
+                  (96000 + 24000, bytes((0x90, 40, 90))), (96000 + 36000, bytes((0x80, 40, 0)))]

@@ -1,0 +1,79 @@
+"""JACK MIDI through `lmdm serve`: every generated note goes out on midi_out (one channel
+per stem, with its note-off), and a live MIDI instrument on midi_in feeds the generator
+like audio does (a held E minor chord steers the baseline's keys to E, G and B)."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+CHANNELS = {0: "bass", 1: "keys", 2: "lead", 9: "drums"}
+E_MINOR = (52, 55, 59)  # E3 G3 B3
+
+
+class MidiProbe:
+    """Sends a held chord into the daemon's midi_in; records its midi_out."""
+
+    def __init__(self, server: str, daemon_client: str, chord=()):
+        import jack
+        self.client = jack.Client("midiprobe", servername=server, no_start_server=True)
+        self.out = self.client.midi_outports.register("out")
+        self.inp = self.client.midi_inports.register("in")
+        self.chord = list(chord)
+        self.events: list[tuple[int, bytes]] = []  # (frame, bytes) from the daemon
+        self.lock = threading.Lock()
+        self.client.set_process_callback(self._process)
+        self.client.activate()
+        self.client.connect(self.out, f"{daemon_client}:midi_in")
+        self.client.connect(f"{daemon_client}:midi_out", self.inp)
+
+    def _process(self, n: int) -> None:
+        self.out.clear_buffer()
+        if self.chord:
+            for i, pitch in enumerate(self.chord):
+                self.out.write_midi_event(i, bytes((0x90, pitch, 90)))
+            self.chord = []
+        frame = self.client.last_frame_time
+        got = [(frame + t, bytes(data)) for t, data in self.inp.incoming_midi_events()]
+        if got:
+            with self.lock:
+                self.events += got
+
+    def close(self) -> None:
+        self.client.deactivate()
+        self.client.close()
+
+
+@pytest.mark.slow
+def test_generated_notes_go_out_on_jack_midi_and_midi_in_steers_generation(daemon, osc_client_factory):
+    probe = MidiProbe(daemon.jack_server.name, daemon.client_name, chord=E_MINOR)
+    try:
+        c = osc_client_factory(daemon.osc_port)
+        c.subscribe()
+        time.sleep(0.3)  # the chord is heard before play
+        since = c.mark()
+        c.send("/lmdm/play")
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] == 6, since=since)
+        time.sleep(0.2)
+        with probe.lock:
+            events = list(probe.events)
+    finally:
+        probe.close()
+
+    ons = [(f, d[0] & 0x0F, d[1]) for f, d in events if d[0] & 0xF0 == 0x90 and d[2] > 0]
+    offs = [(f, d[0] & 0x0F, d[1]) for f, d in events if d[0] & 0xF0 == 0x80 or (d[0] & 0xF0 == 0x90 and d[2] == 0)]
+    assert {ch for _, ch, _ in ons} == set(CHANNELS), "one channel per stem"
+    osc_notes = [m for m in c.all("/lmdm/note", since)]
+    assert abs(len(ons) - len(osc_notes)) <= 0.2 * len(osc_notes) + 8, "the same notes as over OSC"
+    for stem in CHANNELS.values():
+        n_osc = sum(m.args[0] == stem for m in osc_notes)
+        n_midi = sum(CHANNELS[ch] == stem for _, ch, _ in ons)
+        assert n_midi > 0 and abs(n_midi - n_osc) <= 0.2 * n_osc + 4, (stem, n_midi, n_osc)
+    # every note-on is followed by its note-off on the same channel and pitch
+    for f, ch, pitch in ons[: len(ons) // 2]:
+        assert any(fo > f and cho == ch and po == pitch for fo, cho, po in offs), (f, ch, pitch)
+
+    keys = [m.args[1] % 12 for m in osc_notes if m.args[0] == "keys" and m.arrived > osc_notes[0].arrived + 1.0]
+    assert keys, "keys notes after the first blocks"
+    assert set(keys) <= {4, 7, 11}, f"keys should follow the held E minor chord: {sorted(set(keys))}"
