@@ -86,6 +86,14 @@ class LMDMStream:
             self.cache = KVCache(nl, self.max_batch, H, C + T + 1, hd)
         elif self.layout == "block_causal":
             self.cache = RingKVCache(nl, self.max_batch, H, hd, T, cfg.window)
+        # The denoising steps' cache views, per batch size: the target + global tokens
+        # always go to the same T+1 slots (enc_dec: after the context; block_causal: the
+        # work area), and attend to every slot.
+        self.step_views = {}
+        if self.cache is not None:
+            dst = C if self.layout == "enc_dec" else self.cache.work
+            for b in range(1, self.max_batch + 1):
+                self.step_views[b] = self.cache.views(b, ((0, dst, T + 1),), self.cache.slots)
         # History of the newest C frames, right-aligned (zeros/mask 0 where there is none).
         self.h_lat = torch.zeros(C, D)
         self.h_mask = torch.zeros(C)
@@ -101,6 +109,7 @@ class LMDMStream:
         self.controls = torch.zeros(max(cfg.n_controls, 1))
         self.x = torch.zeros(1, T, D)  # the sample being denoised
         self.noise = torch.zeros(1, T, D)  # ping-pong's fresh noise
+        self.xw = torch.zeros(T + 1, cfg.d_model)  # the noisy latent's projection; row T stays 0
         # Fixed RoPE rotations of the window-relative layouts.
         rot = model.rotary
         self.rot_ctx = rot(positions(0, C))
@@ -129,7 +138,7 @@ class LMDMStream:
         if self.layout != "block_causal":
             return int(self.h_mask.sum().item())
         nxt = self.chunks + self.pending  # index of the next target chunk
-        held = sum(1 for c in self.cache.slot_chunk if c >= 0 and nxt - self.cache.window < c < self.chunks)
+        held = sum(1 for c in self.cache.slot_chunk if c >= 0 and nxt - self.cache.window < c < nxt)
         return (held + self.pending) * self.T
 
     def _append(self, lat, mask: float, cond, vis) -> None:
@@ -255,7 +264,7 @@ class LMDMStream:
             vis[max(0, frames + visible_until):].zero_()
         return vis
 
-    def _flush_pending(self, visible_until: int, rows: int) -> None:
+    def _flush_pending(self, visible_until: int, rows: int, params=None) -> None:
         """block_causal: encode the pending chunk into its ring slot (once ever)."""
         if not self.pending:
             return
@@ -265,10 +274,9 @@ class LMDMStream:
                                  self.h_cond[None, -T:], vis[None])  # (1, T, d)
         mask = self.cache.begin(k)
         read = self.cache.global_slot  # context chunks never see the global token
-        start = self.cache.slot_start(k)
-        m.encode_context(tokens, m.rotary(positions(k * T, T)), self.cache, start, read,
-                         None if mask is None else mask[..., :read], rows=1)
-        self.cache.share_rows(start, start + T, rows)
+        m.encode_context(tokens, m.rotary(positions(k * T, T)), self.cache, self.cache.work, read,
+                         None if mask is None else mask[..., :read], rows=1, params=params)
+        self.cache.commit(k, rows)  # work area -> ring slot, for every CFG row
         self.chunks += 1
         self.pending = False
 
@@ -320,10 +328,12 @@ class LMDMStream:
 
         schedule = logsnr_schedule(steps, cfg.logsnr_min, cfg.logsnr_max)
         g_all, add_all = m.step_conditioning(torch.tensor(schedule[:-1]), g_static)  # (N, B, d)
+        # every step's tokens but the noisy latent's projection, made once per block
+        template = m.token_template(tgt_static, g_all, add_all)  # (N, B, T+1, d)
+        xw = self.xw
 
         def velocity(x, i, t):
-            tokens = m.target_tokens(x, tgt_static, g_all[i], None if add_all is None else add_all[i])
-            out = step(tokens)  # (B, T, D)
+            out = step(m.step_tokens(x, template[i], xw))  # (B, T, D)
             return out[:1], (out[1:] if B == 2 else None)
 
         # ---- sample
@@ -345,24 +355,24 @@ class LMDMStream:
     def _prepare(self, v: int, B: int):
         """Encode what this layout caches; return step(tokens (B, T+1, d)) -> (B, T, D)."""
         m, C, T = self.model, self.C, self.T
+        params = m.infer_params()  # per-layer weights, gathered once per block
         if self.layout == "block_causal":
-            self._flush_pending(v, self.max_batch)
+            self._flush_pending(v, self.max_batch, params)
             k = self.chunks
             mask = self.cache.begin(k)
             rot = m.rotary(positions(k * T, T + 1))  # the global token sits right after
-            writes = ((0, self.cache.slot_start(k), T), (T, self.cache.global_slot, 1))
-            views = self.cache.views(B, writes, self.cache.slots)
-            return lambda tok: m.denoise(tok, rot, views, mask)
+            views = self.step_views[B]
+            return lambda tok: m.denoise(tok, rot, views, mask, params)
         vis = self._context_visibility(v, C)
         ctx = m.embed_context(self.h_lat[None], self.h_mask[None], self.h_cond[None], vis[None])
         if self.layout == "enc_dec":
-            m.encode_context(ctx, self.rot_ctx, self.cache, 0, C, None, rows=1)
+            m.encode_context(ctx, self.rot_ctx, self.cache, 0, C, None, rows=1, params=params)
             self.cache.share_rows(0, C, B)
-            views = self.cache.views(B, ((0, C, T + 1),), C + T + 1)
-            return lambda tok: m.denoise(tok, self.rot_tgt, views)
+            views = self.step_views[B]
+            return lambda tok: m.denoise(tok, self.rot_tgt, views, None, params)
         ctx_b = ctx.expand(B, -1, -1)
 
         def full(tok):  # bidirectional: the whole window, every step
-            h = m.run_full(torch.cat([ctx_b, tok], dim=1), self.rot_all)
+            h = m.run_infer(torch.cat([ctx_b, tok], dim=1), self.rot_all, None, params)
             return m.output(h[:, C:C + T])
         return full
