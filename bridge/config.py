@@ -244,7 +244,7 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
     data = defaults_dict()
     if path is not None:
         p = Path(path)
-        if not p.is_file():
+        if not p.exists() or p.is_dir():
             raise ConfigError(f"config file not found: {p}")
         try:
             user = yaml.safe_load(p.read_text()) or {}
