@@ -111,6 +111,7 @@ class ModelError(RuntimeError):
 # name -> "module:factory"; factory(sample_rate: int, **options) -> Generator
 REGISTRY: dict[str, str] = {
     "baseline": "model.baseline:create",
+    "embedded": "model.embedded:create",
 }
 DEFAULT_MODEL = "baseline"
 

@@ -1,0 +1,149 @@
+"""Training windows over the cached pieces (model/data/build.py output).
+
+A window is what the stream sees for one block: C context frames then T target frames,
+the target starting on a bar line (t0 = k*T). Frames before the piece start are "no
+context" (context_mask 0), so the model also learns how a stream begins.
+
+Per window the dataset draws an input visibility, so that one model serves every mode:
+  delay      visible_until = T      (the whole target bar was heard)
+  accompany  visible_until = -k     (k in 0..4: the last k context frames not heard yet)
+  partial    visible_until = 1..T-1
+  free       no input at all (features zeroed)
+and a prompt: one of the style's label/paraphrase embeddings (the core's own prompt
+dropout gives the unconditional branch for CFG).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from model.codec import DEFAULT_LAYOUT, EXACT, RollLayout
+
+VISIBILITY = {"delay": 0.3, "accompany": 0.45, "partial": 0.15, "free": 0.1}
+
+
+@dataclass
+class PieceTable:
+    name: np.ndarray
+    style: np.ndarray
+    group: np.ndarray
+    live: np.ndarray
+    midi: np.ndarray
+    held_out: np.ndarray
+    offset: np.ndarray
+    n_frames: np.ndarray
+    bpm: np.ndarray
+    tonic: np.ndarray
+
+
+class CachedData:
+    """Everything `lmdm data build` wrote, in memory (a few tens of MB)."""
+
+    def __init__(self, folder: str | Path):
+        folder = Path(folder)
+        if not (folder / "pieces.npz").exists():
+            raise FileNotFoundError(f"{folder}/pieces.npz not found: run `lmdm data build --out {folder}`")
+        z = np.load(folder / "pieces.npz")  # allow_pickle stays False: plain arrays only
+        self.roll = z["roll"]  # (frames, channels) float16 in [0, 1]
+        self.features = z["features"]  # (frames, 26) float16
+        self.notes = z["notes"]  # (n, 6) piece, stem, pitch, velocity, start, end
+        self.pieces = PieceTable(**{k: z[k] for k in PieceTable.__dataclass_fields__})
+        p = np.load(folder / "prompts.npz")
+        self.prompt_style = p["style"]
+        self.prompt_text = p["text"]
+        self.prompt_embedding = p["embedding"].astype(np.float32)  # (n_texts, 384)
+        self.layout = DEFAULT_LAYOUT
+
+    @property
+    def styles(self) -> list[str]:
+        return sorted(set(self.pieces.style.tolist()))
+
+    def split(self, held_out: bool) -> np.ndarray:
+        """Indices of the pieces in the training (False) or held-out (True) split."""
+        return np.flatnonzero(self.pieces.held_out.astype(bool) == held_out)
+
+    def piece_notes(self, i: int) -> np.ndarray:
+        return self.notes[self.notes[:, 0] == i]
+
+    def piece_roll(self, i: int) -> np.ndarray:
+        o, n = int(self.pieces.offset[i]), int(self.pieces.n_frames[i])
+        return self.roll[o:o + n].astype(np.float32)
+
+    def piece_features(self, i: int) -> np.ndarray:
+        o, n = int(self.pieces.offset[i]), int(self.pieces.n_frames[i])
+        return self.features[o:o + n].astype(np.float32)
+
+
+def onset_rate(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT) -> np.ndarray:
+    """(..., frames, channels) -> (...,) onsets per frame over all stems."""
+    return (roll > EXACT.onset_threshold).sum(axis=(-1, -2)) / roll.shape[-2]
+
+
+class Windows(torch.utils.data.Dataset):
+    """Windows of one split. `sample(rng, B)` draws a whole batch with numpy gathers."""
+
+    def __init__(self, data: CachedData, held_out: bool, context: int, target: int,
+                 density_quantiles: np.ndarray | None = None):
+        self.data, self.C, self.T = data, context, target
+        starts = []
+        for i in data.split(held_out):
+            n = int(data.pieces.n_frames[i])
+            for t0 in range(0, n - target + 1, target):
+                starts.append((i, int(data.pieces.offset[i]) + t0, int(data.pieces.offset[i])))
+        self.index = np.asarray(starts, np.int64).reshape(-1, 3)  # piece, abs target start, piece start
+        # style -> embedding rows
+        self.prompt_rows = {s: np.flatnonzero(data.prompt_style == s) for s in set(data.prompt_style.tolist())}
+        if density_quantiles is None:
+            density_quantiles = self._density_quantiles()
+        self.density_quantiles = np.asarray(density_quantiles, np.float32)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def _density_quantiles(self) -> np.ndarray:
+        t = self.index[:, 1][:, None] + np.arange(self.T)[None]
+        rates = onset_rate(self.data.roll[t].astype(np.float32))
+        return np.quantile(rates, np.linspace(0, 1, 101)).astype(np.float32)
+
+    def density_of(self, rate: np.ndarray) -> np.ndarray:
+        """Onset rate -> its quantile in the training set, 0..1 (0.5 = a typical bar)."""
+        return np.interp(rate, self.density_quantiles, np.linspace(0, 1, 101)).astype(np.float32)
+
+    def __getitem__(self, j: int) -> dict:
+        return {k: v[0] for k, v in self.gather(np.array([j]), np.random.default_rng(j)).items()}
+
+    def sample(self, rng: np.random.Generator, batch: int) -> dict:
+        return self.gather(rng.integers(0, len(self.index), batch), rng)
+
+    def gather(self, rows: np.ndarray, rng: np.random.Generator) -> dict:
+        C, T = self.C, self.T
+        piece, t0, p0 = self.index[rows].T  # (B,)
+        B = len(rows)
+        pos = t0[:, None] + np.arange(-C, T)[None]  # (B, C+T) absolute frames
+        real = pos >= p0[:, None]
+        safe = np.where(real, pos, 0)
+        roll = self.data.roll[safe].astype(np.float32)  # (B, C+T, channels) in [0, 1]
+        roll[~real] = 0.0
+        latent = roll * 2.0 - 1.0
+        feats = self.data.features[safe].astype(np.float32)  # (B, C+T, 26)
+        feats[~real] = 0.0
+        modes = rng.choice(list(VISIBILITY), size=B, p=list(VISIBILITY.values()))
+        vis = np.where(modes == "delay", T, 0)
+        vis = np.where(modes == "accompany", -rng.integers(0, 5, B), vis)
+        vis = np.where(modes == "partial", rng.integers(1, T, B), vis)
+        feats[modes == "free"] = 0.0
+        styles = self.data.pieces.style[piece]
+        prompt_idx = np.array([rng.choice(self.prompt_rows[s]) for s in styles])
+        density = self.density_of(onset_rate(roll[:, C:]))
+        return {
+            "context": torch.from_numpy(latent[:, :C]),  # (B, C, channels)
+            "target": torch.from_numpy(latent[:, C:]),  # (B, T, channels)
+            "cond": torch.from_numpy(feats),  # (B, C+T, 26)
+            "visible_until": torch.from_numpy(vis.astype(np.int64)),  # (B,)
+            "prompt": torch.from_numpy(self.data.prompt_embedding[prompt_idx]),  # (B, 384)
+            "controls": torch.from_numpy(density[:, None]),  # (B, 1)
+            "context_mask": torch.from_numpy(real[:, :C].astype(np.float32)),  # (B, C)
+        }

@@ -1,0 +1,314 @@
+"""The embedded default model as an api.Generator: LMDM core + roll codec + features + prompts.
+
+Per block (engine -> generate):
+  1. input features of the block's span from the live audio (FeatureStream, the same code
+     as training) or from MIDI notes when notes were played (notes_features);
+  2. the previous block's features, now fully heard, revise the context (prev_cond);
+  3. the stream denoises T = 16 frames (one 4/4 bar at 4 frames per beat) with the mixed
+     prompt embedding, CFG, the density control and the mode's input visibility;
+  4. the roll decodes to notes (thresholds, minimum length, polyphony, key constraint);
+     the decoded notes, re-encoded, replace the raw output as the newest context, so the
+     model always continues from a clean roll like the ones it was trained on.
+Blocks of other lengths than T frames are served from a frame buffer of whole model
+blocks. Prompts are encoded once per distinct text (PromptEncoder cache).
+
+Checkpoint folder (model/checkpoints/default): the core's model.safetensors + config.yaml,
+whose `meta` holds the codec layout, density quantiles, training facts and the tuned
+inference settings (`decode`, `sampling`), and prompts.safetensors (the MiniLM embeddings
+of the training texts: enough for the contract check without loading the encoder).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from model.api import Block, Controls, MidiEvent, StemBlock
+from model.codec import ROBUST, DecodeOptions, RollLayout, decode, encode, from_latent, parse_key, to_events, to_latent
+
+CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "default"
+
+
+# ---------------------------------------------------------------------------- checkpoint I/O
+
+def write_checkpoint(folder: Path, model, cfg, *, layout: RollLayout, density_quantiles,
+                     prompt_texts: list[str], prompt_styles: list[str], prompt_embeddings,
+                     training: dict) -> None:
+    """The core's checkpoint (model.safetensors + config.yaml with our meta) + prompts."""
+    import torch
+    from safetensors.torch import save_file
+
+    from model.checkpoint import save_checkpoint
+    folder = Path(folder)
+    meta = {"kind": "embedded-roll", "layout": layout.to_dict(),
+            "density_quantiles": [round(float(q), 6) for q in density_quantiles],
+            "controls": ["density"], "training": training}
+    if (folder / "config.yaml").exists():  # keep inference settings tuned on an earlier export
+        from model.checkpoint import load_config
+        try:
+            old = load_config(folder)[1]
+            meta.update({k: old[k] for k in ("decode", "sampling") if k in old})
+        except ValueError:
+            pass
+    save_checkpoint(folder, model, meta=meta)
+    save_file({"embedding": torch.as_tensor(np.asarray(prompt_embeddings, np.float32)).contiguous()},
+              str(folder / "prompts.safetensors"),
+              metadata={"texts": json.dumps(list(prompt_texts)), "styles": json.dumps(list(prompt_styles))})
+
+
+def set_inference_defaults(folder: Path | str, decode: dict | None = None, sampling: dict | None = None) -> dict:
+    """Store tuned decoding thresholds / sampler choice in a checkpoint's config.yaml meta."""
+    import yaml
+    path = Path(folder) / "config.yaml"
+    doc = yaml.safe_load(path.read_text())
+    if decode is not None:  # merged: keys not given (e.g. a hand-set "relative") stay
+        doc["meta"]["decode"] = {**doc["meta"].get("decode", {}), **{k: float(v) for k, v in decode.items()}}
+    if sampling is not None:
+        doc["meta"]["sampling"] = {**doc["meta"].get("sampling", {}), **dict(sampling)}
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return doc["meta"]
+
+
+def load_prompt_table(folder: Path | str | None = None) -> dict[str, np.ndarray]:
+    """The training texts' MiniLM embeddings shipped with a checkpoint: {text: (384,)}."""
+    from safetensors import safe_open
+    folder = Path(folder) if folder else CHECKPOINT
+    with safe_open(str(folder / "prompts.safetensors"), "pt") as f:
+        texts = json.loads(f.metadata()["texts"])
+        emb = f.get_tensor("embedding").float().numpy()
+    return dict(zip(texts, emb))
+
+
+def load_checkpoint(folder: Path | str | None = None):
+    """-> (model in eval mode, config, meta dict, prompt table {text: embedding}, styles {text: style})."""
+    from safetensors import safe_open
+
+    from model.checkpoint import load_checkpoint as load_core
+    folder = Path(folder) if folder else CHECKPOINT
+    for name in ("model.safetensors", "config.yaml", "prompts.safetensors"):
+        if not (folder / name).exists():
+            raise FileNotFoundError(f"checkpoint {folder} lacks {name}: train with `lmdm train --export {folder}`")
+    model, meta = load_core(folder)
+    if meta.get("kind") != "embedded-roll":
+        raise ValueError(f"{folder}: not an embedded note-roll checkpoint (meta.kind={meta.get('kind')!r})")
+    with safe_open(str(folder / "prompts.safetensors"), "pt") as f:
+        md = f.metadata()
+        emb = f.get_tensor("embedding").float().numpy()
+    texts, styles = json.loads(md["texts"]), json.loads(md["styles"])
+    return model, model.cfg, meta, dict(zip(texts, emb)), dict(zip(texts, styles))
+
+
+# ---------------------------------------------------------------------------- generator
+
+class _MidiNotes:
+    """Note-on/off from observe()'d MIDI, in input samples since reset."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.open: dict[int, tuple[int, int]] = {}  # pitch -> (velocity, start sample)
+        self.done: list[tuple[int, int, int, int]] = []  # pitch, velocity, start, end
+        self.last_sample = -1
+
+    def add(self, events: Sequence[MidiEvent], base: int) -> None:
+        for e in events:
+            if len(e.data) < 3:
+                continue
+            status, pitch, vel = e.data[0] & 0xF0, e.data[1], e.data[2]
+            at = base + int(e.offset)
+            self.last_sample = max(self.last_sample, at)
+            if status == 0x90 and vel > 0:
+                if pitch in self.open:
+                    self._close(pitch, at)
+                self.open[pitch] = (vel, at)
+            elif status == 0x80 or (status == 0x90 and vel == 0):
+                if pitch in self.open:
+                    self._close(pitch, at)
+
+    def _close(self, pitch: int, at: int) -> None:
+        vel, start = self.open.pop(pitch)
+        self.done.append((pitch, vel, start, max(at, start + 1)))
+
+    def features(self, start: int, n: int, spf: float, heard: int) -> np.ndarray | None:
+        """notes_features of frames [start + j*spf) for the notes heard so far; None if none."""
+        from model.features import notes_features
+        lo, hi = start, start + n * spf
+        notes = [(p, v, (s - start) / spf / 4.0, (e - start) / spf / 4.0)
+                 for p, v, s, e in self.done if e > lo and s < hi]
+        notes += [(p, v, (s - start) / spf / 4.0, (heard - start) / spf / 4.0)
+                  for p, (v, s) in self.open.items() if s < hi and heard > s]
+        if not notes:
+            return None
+        self.done = [d for d in self.done if d[3] > lo - 64 * spf]  # forget old notes
+        return notes_features(notes, n, 4)
+
+
+class EmbeddedGenerator:
+    name = "embedded"
+
+    def __init__(self, sample_rate: int, checkpoint: str | Path | None = None, prompt_encoder: str = "eager",
+                 layout: str | None = None, threads: int | None = None, onset_threshold: float | None = None,
+                 relative: float | None = None,
+                 sampler: str | None = None, guidance_mode: str | None = None):
+        import torch
+
+        from model.features import FeatureStream
+        from model.prompts import PromptEncoder
+        from model.stream import LMDMStream
+        if threads:
+            torch.set_num_threads(int(threads))
+        self.sample_rate = int(sample_rate)
+        self.model, self.config, self.meta, table, self.prompt_styles = load_checkpoint(checkpoint)
+        self.layout = RollLayout.from_dict(self.meta["layout"])
+        self.stems = self.layout.stem_names
+        self.fpb = self.layout.frames_per_beat
+        self.T = self.config.target_frames
+        self.C = self.config.context_frames
+        self.stream = LMDMStream(self.model, layout=layout)
+        self.features = FeatureStream(self.sample_rate)
+        self.midi = _MidiNotes()
+        # "eager": load MiniLM now, before the engine goes live; "table": training texts only
+        self.prompts = PromptEncoder(table=table, load={"eager": "eager", "lazy": "lazy", "table": "never"}[prompt_encoder])
+        # decoding thresholds: tuned after training (checkpoint meta "decode"), overridable
+        from dataclasses import replace
+        dec = dict(self.meta.get("decode") or {})
+        if onset_threshold is not None:
+            dec["onset_threshold"] = float(onset_threshold)
+        if relative is not None:
+            dec["relative"] = float(relative)
+        self.decode_options = replace(ROBUST, **dec)
+        # sampler choice, tuned after training like the thresholds (meta "sampling")
+        smp = dict(self.meta.get("sampling") or {})
+        self.sampler = sampler or smp.get("sampler")
+        self.guidance_mode = guidance_mode or smp.get("guidance_mode")
+        self.temperature_scale = float(smp.get("temperature_scale", 1.0))  # x Controls.temperature
+        self._key_text: str | None = None
+        self._key_pcs = None
+        self._density = np.zeros(1, np.float32)  # staging for the control tensor
+        self.reset()
+
+    # -- contract -------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.stream.reset()
+        self.features.reset()
+        self.midi.reset()
+        self.samples_seen = 0
+        self.buffer: list = []  # decoded notes of frames generated but not yet returned
+        self.buffered_frames = 0
+        self.frame_cursor = 0  # model frames generated since reset
+        self.prev_span: tuple[int, float] | None = None  # (start sample, samples per frame)
+        self.last_ms = 0.0
+
+    def observe(self, audio: np.ndarray, midi: Sequence[MidiEvent]) -> None:
+        if midi:
+            self.midi.add(midi, self.samples_seen)
+        audio = np.asarray(audio, np.float32)
+        self.features.push(audio)
+        self.samples_seen += audio.shape[0]
+
+    def generate(self, block: Block, controls: Controls) -> StemBlock:
+        import time
+        t0 = time.perf_counter()
+        n = max(1, int(round(block.beats * self.fpb)))
+        spf = self.sample_rate * 60.0 / block.bpm / self.fpb
+        vis_frames = int(np.floor(block.visible_until / spf)) if block.visible_until >= 0 else \
+            -int(np.ceil(-block.visible_until / spf))
+        out = []
+        done = 0
+        while done < n:
+            if self.buffered_frames == 0:
+                first = done - self.buffered_frames  # this model block's offset in the engine block
+                self._generate_model_block(block, controls, spf, first, vis_frames - first)
+            take = min(n - done, self.buffered_frames)
+            out += self._take(take, done)
+            done += take
+        self.last_ms = (time.perf_counter() - t0) * 1000.0
+        return StemBlock(notes=to_events(out, self.fpb), audio=None)
+
+    # -- internals ------------------------------------------------------------------------
+    def _take(self, frames: int, engine_offset: int) -> list:
+        """Notes of the next `frames` buffered frames, re-timed to the engine block."""
+        notes, rest = [], []
+        for nt in self.buffer:
+            if nt.start < frames:
+                notes.append(type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start + engine_offset,
+                                      nt.end + engine_offset))
+            else:
+                rest.append(type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start - frames, nt.end - frames))
+        self.buffer = rest
+        self.buffered_frames -= frames
+        return notes
+
+    def _generate_model_block(self, block: Block, controls: Controls, spf: float, first: int, vis: int) -> None:
+        import torch
+        T = self.T
+        start = block.start_sample + int(round(first * spf))
+        free = block.mode == "free"
+        cond = prev = None
+        if not free:
+            cond = self._features(start, T, spf)
+            if self.prev_span is not None:
+                ps, pspf = self.prev_span
+                prev = self._features(ps, T, pspf)
+        visible = -self.C if free else max(-self.C, min(T, vis))
+        prompts = self.prompts.weighted(controls.prompts)
+        self._density[0] = self._density_control(controls.density)
+        keep = int(round(controls.context_beats * self.fpb))
+        if keep < self.C:
+            self.stream.drop_context(keep)
+        seed = None if controls.seed is None else int(controls.seed) * 100003 + self.frame_cursor // T
+        y = self.stream.generate(cond, visible_until=visible, prev_cond=prev, prompts=prompts,
+                                 controls=torch.from_numpy(self._density), steps=int(controls.steps),
+                                 guidance=float(controls.guidance), temperature=float(controls.temperature) * self.temperature_scale,
+                                 seed=seed, sampler=self.sampler, guidance_mode=self.guidance_mode)
+        roll = from_latent(y.numpy())  # (T, channels) in [0, 1]
+        notes = decode(roll, self.layout, self._decode_options(controls))
+        self._replace_newest_context(to_latent(encode(notes, T, self.layout)))
+        self.buffer += notes
+        self.buffered_frames += T
+        self.frame_cursor += T
+        self.prev_span = (start, spf)
+
+    def _features(self, start: int, n: int, spf: float) -> np.ndarray:
+        feats = self.features.grid(start, n, spf)  # (n, 26); unheard frames are zeros
+        notes = self.midi.features(start, n, spf, self.samples_seen)
+        if notes is not None:  # MIDI input: its features wherever notes sound
+            sounding = notes[:, -1] > 0
+            feats = np.where(sounding[:, None], notes, feats).astype(np.float32)
+        return feats
+
+    def _density_control(self, density: float) -> float:
+        return float(np.clip(density, 0.0, 1.0))
+
+    def _decode_options(self, controls: Controls) -> DecodeOptions:
+        if controls.key != self._key_text:
+            self._key_text = controls.key
+            try:
+                self._key_pcs = parse_key(controls.key) if controls.key else None
+            except ValueError:
+                self._key_pcs = None  # the OSC layer validates keys; an unreadable one is ignored
+        if self._key_pcs is None:
+            return self.decode_options
+        from dataclasses import replace
+        return replace(self.decode_options, pitch_classes=self._key_pcs)
+
+    def _replace_newest_context(self, latent: np.ndarray) -> None:
+        """The clean (decoded, re-encoded) roll replaces the raw output as the newest context.
+
+        LMDMStream has no public call for this yet; its history buffer `h_lat` holds the
+        newest C frames right-aligned, and for enc_dec/bidirectional it is re-read every
+        block (block_causal encodes the pending chunk at the next generate, so it sees
+        this too)."""
+        import torch
+        h = getattr(self.stream, "h_lat", None)
+        if h is not None and h.shape[-1] == latent.shape[-1]:
+            h[-latent.shape[0]:].copy_(torch.from_numpy(np.ascontiguousarray(latent, np.float32)))
+
+
+def create(sample_rate: int, **options) -> EmbeddedGenerator:
+    """Registered in model/api.py as "embedded". Options: checkpoint, prompt_encoder
+    ("eager" | "lazy" | "table"), layout, threads, onset_threshold, sampler, guidance_mode."""
+    return EmbeddedGenerator(sample_rate, **options)

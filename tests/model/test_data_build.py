@@ -1,0 +1,90 @@
+"""`lmdm data build` on a tiny config in tmp_path: deterministic from the seed, split by
+piece, every style present and labelled, rolls that decode to the stored notes, features
+of the rendered live part, and training windows with every visibility mode."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.codec import DEFAULT_LAYOUT, EXACT, GridNote, decode
+from model.data.build import build, make_pieces
+from model.data.dataset import VISIBILITY, CachedData, Windows
+from model.data.grooves import STYLES
+from model.prompts import PARAPHRASES
+
+
+def _prompt_table():
+    """Real MiniLM embeddings: from the shipped checkpoint if it exists (no encoder load)."""
+    ckpt = Path(__file__).resolve().parents[2] / "model" / "checkpoints" / "default"
+    if (ckpt / "prompts.safetensors").exists():
+        from model.embedded import load_prompt_table
+        return load_prompt_table(ckpt), "never"
+    return None, "lazy"
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory):
+    out = tmp_path_factory.mktemp("data")
+    table, load = _prompt_table()
+    meta = build(out, seed=3, grooves_per_style=1, bars=6, chorales=1, held_out=0.2, midi_share=0.3,
+                 sample_rate=16000, progress=False, prompt_load=load, prompt_table=table)
+    return out, meta
+
+
+@pytest.mark.slow
+def test_build_writes_labelled_pieces_split_by_piece(tiny_data):
+    out, meta = tiny_data
+    data = CachedData(out)
+    assert set(data.styles) == set(STYLES) | {"chorale"} and len(data.styles) >= 9
+    train, held = set(data.split(False)), set(data.split(True))
+    assert train and held and not train & held
+    groups_train = {data.pieces.group[i] for i in train}
+    assert not groups_train & {data.pieces.group[i] for i in held}, "a piece on both sides of the split"
+    assert data.roll.shape == (meta["frames"], DEFAULT_LAYOUT.channels)
+    assert data.features.shape == (meta["frames"], 26)
+    f = data.features.astype(np.float32)
+    assert f.min() >= 0 and f.max() <= 1 and f[:, 25].max() > 0.3, "live part must be heard"
+    assert set(data.pieces.live.tolist()) <= {"lead", "keys"}
+    # every stored roll decodes exactly to the stored notes (after the codec's octave folding)
+    for i in range(len(data.pieces.name)):
+        rows = data.piece_notes(i)
+        notes = sorted((GridNote(DEFAULT_LAYOUT.stem_names[r[1]], int(r[2]), int(r[3]), int(r[4]), int(r[5]))
+                        for r in rows if DEFAULT_LAYOUT.spec(DEFAULT_LAYOUT.stem_names[r[1]]).low <= r[2]
+                        <= DEFAULT_LAYOUT.spec(DEFAULT_LAYOUT.stem_names[r[1]]).high or r[1] == 3),
+                       key=lambda n: (n.start, n.stem, n.pitch))
+        got = decode(data.piece_roll(i), DEFAULT_LAYOUT, EXACT)
+        assert {(n.stem, n.pitch, n.start) for n in notes} <= {(n.stem, n.pitch, n.start) for n in got}
+    # the prompt table: every label and paraphrase, unit vectors
+    assert data.prompt_embedding.shape == (len(data.prompt_text), 384)
+    assert set(data.prompt_style.tolist()) == set(PARAPHRASES)
+    assert np.allclose(np.linalg.norm(data.prompt_embedding, axis=1), 1.0, atol=1e-2)
+
+
+@pytest.mark.slow
+def test_windows_cover_every_visibility_mode(tiny_data):
+    out, _ = tiny_data
+    data = CachedData(out)
+    w = Windows(data, held_out=False, context=32, target=16)
+    b = w.sample(np.random.default_rng(0), 256)
+    assert b["context"].shape == (256, 32, DEFAULT_LAYOUT.channels) and b["target"].shape == (256, 16, DEFAULT_LAYOUT.channels)
+    assert b["cond"].shape == (256, 48, 26) and b["prompt"].shape == (256, 384)
+    assert float(b["target"].min()) >= -1 and float(b["target"].max()) <= 1
+    vis = b["visible_until"].numpy()
+    assert (vis == 16).any() and (vis < 0).any() and ((vis > 0) & (vis < 16)).any() and (vis == 0).any()
+    free = (b["cond"].abs().sum((1, 2)) == 0).numpy()
+    assert 0.02 < free.mean() < 0.3, "about VISIBILITY['free'] of windows have no input"
+    assert abs(VISIBILITY["free"] - 0.1) < 1e-9
+    cm = b["context_mask"].numpy()
+    assert (cm == 0).any() and (cm == 1).any(), "stream starts (no context) and full contexts"
+    d = b["controls"].numpy()[:, 0]
+    assert 0 <= d.min() and d.max() <= 1 and d.std() > 0.1
+
+
+def test_pieces_are_deterministic_from_the_seed():
+    a = make_pieces(5, 1, 4, 0, progress=False)
+    b = make_pieces(5, 1, 4, 0, progress=False)
+    c = make_pieces(6, 1, 4, 0, progress=False)
+    assert [p.notes for p, _ in a] == [p.notes for p, _ in b]
+    assert [p.notes for p, _ in a] != [p.notes for p, _ in c]

@@ -1,0 +1,41 @@
+"""`lmdm eval --tune --json` on a tiny dataset and checkpoint: the sampler/threshold choice
+lands in the checkpoint, every candidate and metric of model.md §4 is reported, the PNG
+piano rolls are written, the numbers are sane."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bridge.cli import main as lmdm
+from model.data.build import build
+from model.embedded import CHECKPOINT, load_prompt_table
+
+
+@pytest.mark.slow
+def test_eval_json_has_every_metric(tmp_path, capsys):
+    table = load_prompt_table(CHECKPOINT) if (CHECKPOINT / "prompts.safetensors").exists() else None
+    build(tmp_path / "data", seed=2, grooves_per_style=1, bars=8, chorales=0, held_out=0.3, midi_share=0.5,
+          sample_rate=16000, progress=False, prompt_load="never" if table else "lazy", prompt_table=table)
+    assert lmdm(["train", "--data", str(tmp_path / "data"), "--run", str(tmp_path / "run"), "--preset", "tiny",
+                 "--steps", "10", "--batch", "4", "--no-progress", "--plot", "", "--export", str(tmp_path / "ckpt")]) == 0
+    capsys.readouterr()
+    assert lmdm(["eval", "--data", str(tmp_path / "data"), "--checkpoint", str(tmp_path / "ckpt"),
+                 "--pieces-per-style", "1", "--bars", "4", "--drift-pieces", "1", "--drift-bars", "16",
+                 "--rtf-blocks", "3", "--sample-rate", "16000", "--plots", str(tmp_path / "img"),
+                 "--tune", "--json", "--no-progress"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert set(r["candidates"]) == {"ground_truth", "baseline", "model", "random"}
+    for c in r["candidates"].values():
+        assert set(c) >= {"harmonic", "rhythmic", "style"}
+        assert all(0 <= c[k] <= 1 for k in ("harmonic", "rhythmic", "style"))
+    gt, rnd = r["candidates"]["ground_truth"], r["candidates"]["random"]
+    assert gt["harmonic"] > rnd["harmonic"], "the truth agrees with itself better than noise"
+    assert gt["style"] >= rnd["style"]
+    assert set(r["drift"]) == {"harmonic", "rhythmic", "style"} and len(r["drift"]["harmonic"]["windows"]) == 2
+    assert r["cache_max_abs_diff"] < 1e-3
+    assert r["rtf"]["rtf_median"] > 0 and set(r["targets"]) >= {"style>=0.8", "rtf<=0.1"}
+    from model.checkpoint import load_config
+    meta = load_config(tmp_path / "ckpt")[1]  # --tune stored its choice in the checkpoint
+    assert meta["sampling"]["sampler"] in ("euler", "pingpong") and 0 < meta["decode"]["onset_threshold"] < 1
+    assert r["plots"] and all((tmp_path / "img").joinpath(p.split("/")[-1]).stat().st_size > 1000 for p in r["plots"])

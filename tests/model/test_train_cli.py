@@ -1,0 +1,33 @@
+"""`lmdm train` end to end on a tiny dataset: progress log, loss-curve PNG, resumable
+state (the step count and the log continue), exported checkpoint that loads."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main as lmdm
+from model.data.build import build
+from model.embedded import CHECKPOINT, load_checkpoint, load_prompt_table
+
+
+@pytest.mark.slow
+def test_train_resumes_and_exports(tmp_path, capsys):
+    table = load_prompt_table(CHECKPOINT) if (CHECKPOINT / "prompts.safetensors").exists() else None
+    build(tmp_path / "data", seed=1, grooves_per_style=1, bars=5, chorales=0, held_out=0.2, midi_share=1.0,
+          progress=False, prompt_load="never" if table else "lazy", prompt_table=table)
+    run, ckpt, png = tmp_path / "run", tmp_path / "ckpt", tmp_path / "loss.png"
+    common = ["train", "--data", str(tmp_path / "data"), "--run", str(run), "--preset", "tiny", "--batch", "4",
+              "--warmup", "2", "--no-progress", "--plot", str(png), "--export", str(ckpt)]
+    assert lmdm(common + ["--steps", "25"]) == 0
+    first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert first["step"] == 25 and first["loss"] > 0 and first["val_loss"] > 0
+    assert png.stat().st_size > 1000 and (run / "loss.png").exists()
+    assert lmdm(common + ["--steps", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "resumed" in out and json.loads(out.strip().splitlines()[-1])["step"] == 50
+    log = json.loads((run / "log.json").read_text())
+    assert [e["step"] for e in log] == [25, 50] and log[1]["time_s"] >= log[0]["time_s"]
+    model, cfg, meta, prompts, _ = load_checkpoint(ckpt)
+    assert meta["training"]["steps"] == 50 and cfg.preset == "tiny" and prompts
