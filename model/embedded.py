@@ -296,16 +296,9 @@ class EmbeddedGenerator:
         return replace(self.decode_options, pitch_classes=self._key_pcs)
 
     def _replace_newest_context(self, latent: np.ndarray) -> None:
-        """The clean (decoded, re-encoded) roll replaces the raw output as the newest context.
-
-        LMDMStream has no public call for this yet; its history buffer `h_lat` holds the
-        newest C frames right-aligned, and for enc_dec/bidirectional it is re-read every
-        block (block_causal encodes the pending chunk at the next generate, so it sees
-        this too)."""
-        import torch
-        h = getattr(self.stream, "h_lat", None)
-        if h is not None and h.shape[-1] == latent.shape[-1]:
-            h[-latent.shape[0]:].copy_(torch.from_numpy(np.ascontiguousarray(latent, np.float32)))
+        """The clean (decoded, re-encoded) roll replaces the raw output as the newest
+        context, so the model always continues from a roll like the ones it was trained on."""
+        self.stream.replace_latest(np.ascontiguousarray(latent, np.float32))
 
 
 def create(sample_rate: int, **options) -> EmbeddedGenerator:

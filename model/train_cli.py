@@ -37,6 +37,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--save-every-s", type=float, default=180.0)
     p.add_argument("--time-limit-min", type=float, default=0.0, help="stop (and save) after this long; 0 = none")
+    p.add_argument("--init-from", default=None,
+                   help="start a new run from an exported checkpoint's weights (its model config wins)")
+    p.add_argument("--corrupt", type=float, default=0.0,
+                   help="share of windows whose pitched context stems are damaged (dropped/"
+                        "transposed/thinned) so the model leans on the live input")
     p.add_argument("--export", default=None, help="also write the shipped checkpoint here")
     p.add_argument("--plot", default="docs/img/train_loss.png", help="loss-curve PNG ('' = none)")
     p.add_argument("--no-progress", action="store_true")
@@ -73,15 +78,24 @@ def train(args) -> dict:
     run.mkdir(parents=True, exist_ok=True)
     data = CachedData(args.data)
     cfg = model_config(data, args)
+    init = None
     if (run / "state.safetensors").exists():  # a resumed run keeps the config it began with
         cfg = saved_config(run)
-    train_set = Windows(data, held_out=False, context=cfg.context_frames, target=cfg.target_frames)
+    elif args.init_from:
+        from model.checkpoint import load_checkpoint
+        init, _ = load_checkpoint(args.init_from)
+        cfg = init.cfg
+    train_set = Windows(data, held_out=False, context=cfg.context_frames, target=cfg.target_frames,
+                        corrupt=args.corrupt)
     val_set = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames,
                       density_quantiles=train_set.density_quantiles)
     torch.manual_seed(args.seed)
     model = LMDMTransformer(cfg)
     trainer = Trainer(model, lr=args.lr, seed=args.seed, warmup=args.warmup, total_steps=args.steps)
     step, log = 0, []
+    if init is not None:
+        model.load_state_dict(init.state_dict())
+        print(f"new run {run} from the weights of {args.init_from}")
     if (run / "state.safetensors").exists():
         step, log = load_state(run, model, trainer, cfg)
         trainer.steps = step  # the trainer's warmup/cosine schedule continues where it was

@@ -34,8 +34,25 @@ def udp_port() -> int:
 _NAMES = itertools.cycle(range(4))
 
 
+def _registry_in_use() -> bool:
+    """Another process (a second test session, a daemon) has JACK's registry mapped: libjack
+    keeps its mapping for the life of a process, so clearing the file under it would cut
+    that process off from every server it starts later."""
+    me = str(os.getpid())
+    for maps in glob.glob("/proc/[0-9]*/maps"):
+        if maps.split("/")[2] == me:
+            continue
+        try:
+            with open(maps) as f:
+                if "jack-shm-registry" in f.read():
+                    return True
+        except OSError:
+            continue
+    return False
+
+
 def pytest_sessionstart(session):
-    if subprocess.run(["pgrep", "-x", "jackd"], capture_output=True).returncode != 0:
+    if subprocess.run(["pgrep", "-x", "jackd"], capture_output=True).returncode != 0 and not _registry_in_use():
         for path in glob.glob("/dev/shm/jack-shm-registry") + glob.glob("/dev/shm/jack_sem.*"):
             try:
                 os.unlink(path)
@@ -70,6 +87,7 @@ class JackServer:
                 return self
             except jack.JackError:
                 time.sleep(0.05)
+        self.stop()  # a server that never answered must not outlive the test
         raise RuntimeError(f"jackd {self.name} did not come up in {timeout} s")
 
     def stop(self) -> None:

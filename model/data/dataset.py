@@ -24,6 +24,13 @@ from model.codec import DEFAULT_LAYOUT, EXACT, RollLayout
 
 VISIBILITY = {"delay": 0.3, "accompany": 0.45, "partial": 0.15, "free": 0.1}
 
+# Context corruption (training only): streamed, the context is the model's own decoded
+# output, sparser and harmonically looser than the truth it was trained on. With
+# probability `corrupt` a window's pitched context stems are damaged -- a stem dropped,
+# transposed by a few semitones or thinned -- so the model learns to take its harmony from
+# the live input's features rather than copy it from its own past.
+CORRUPTION = {"drop": 0.3, "shift": 0.35, "thin": 0.35}
+
 
 @dataclass
 class PieceTable:
@@ -86,8 +93,9 @@ class Windows(torch.utils.data.Dataset):
     """Windows of one split. `sample(rng, B)` draws a whole batch with numpy gathers."""
 
     def __init__(self, data: CachedData, held_out: bool, context: int, target: int,
-                 density_quantiles: np.ndarray | None = None):
+                 density_quantiles: np.ndarray | None = None, corrupt: float = 0.0):
         self.data, self.C, self.T = data, context, target
+        self.corrupt = float(corrupt)
         starts = []
         for i in data.split(held_out):
             n = int(data.pieces.n_frames[i])
@@ -127,6 +135,8 @@ class Windows(torch.utils.data.Dataset):
         safe = np.where(real, pos, 0)
         roll = self.data.roll[safe].astype(np.float32)  # (B, C+T, channels) in [0, 1]
         roll[~real] = 0.0
+        if self.corrupt > 0:
+            corrupt_context(roll[:, :C], rng, self.corrupt, self.data.layout)
         latent = roll * 2.0 - 1.0
         feats = self.data.features[safe].astype(np.float32)  # (B, C+T, 26)
         feats[~real] = 0.0
@@ -147,3 +157,32 @@ class Windows(torch.utils.data.Dataset):
             "controls": torch.from_numpy(density[:, None]),  # (B, 1)
             "context_mask": torch.from_numpy(real[:, :C].astype(np.float32)),  # (B, C)
         }
+
+
+def corrupt_context(ctx: np.ndarray, rng: np.random.Generator, p: float,
+                    layout: RollLayout = DEFAULT_LAYOUT) -> np.ndarray:
+    """In place on (B, C, channels) context rolls: per window with probability p, each
+    pitched stem independently (p 0.5) is dropped, transposed by +-1..5 semitones or has
+    about half its pitches removed (CORRUPTION gives the mix). Drums are left alone."""
+    kinds, probs = list(CORRUPTION), list(CORRUPTION.values())
+    for b in np.flatnonzero(rng.random(len(ctx)) < p):
+        for spec in layout.stems:
+            if spec.drums or rng.random() >= 0.5:
+                continue
+            sl = layout.slice(spec.name)
+            kind = rng.choice(kinds, p=probs)
+            if kind == "drop":
+                ctx[b, :, sl] = 0.0
+            elif kind == "shift":
+                k = int(rng.integers(1, 6)) * (1 if rng.random() < 0.5 else -1)
+                part = ctx[b, :, sl]
+                shifted = np.zeros_like(part)
+                if k > 0:
+                    shifted[:, k:] = part[:, :-k]
+                else:
+                    shifted[:, :k] = part[:, -k:]
+                ctx[b, :, sl] = shifted
+            else:
+                keep = rng.random(sl.stop - sl.start) < 0.5
+                ctx[b, :, sl] *= keep[None, :]
+    return ctx

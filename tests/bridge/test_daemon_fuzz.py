@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import FAST, start_daemon  # tests/bridge/conftest.py
+from daemonkit import FAST, start_daemon
 from oscfuzz import packets
 
 N_PACKETS = 10_000

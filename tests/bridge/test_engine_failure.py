@@ -13,7 +13,7 @@ import pytest
 from bridge.config import load_config
 from bridge.daemon import Daemon
 from model.api import STEMS, NoteEvent, StemBlock
-from conftest import FAST  # tests/bridge/conftest.py
+from daemonkit import FAST
 
 FAIL_BLOCK = 3
 

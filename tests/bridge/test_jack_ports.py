@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FAST, start_daemon  # tests/bridge/conftest.py
+from daemonkit import FAST, start_daemon
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import FAST, start_daemon  # tests/bridge/conftest.py
+from daemonkit import FAST, start_daemon
 
 
 @pytest.mark.slow

@@ -3,27 +3,17 @@ check, and `lmdm serve` with model "embedded" generates blocks over a real dummy
 server: notes arrive over OSC, in the stems' ranges, and the stem ports carry sound."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from daemonkit import JackProbe, OscClient, start_daemon
 from model.api import Block, Controls, check_contract
 from model.embedded import CHECKPOINT, create, load_checkpoint
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _bridge_fixtures():
-    """tests/bridge/conftest.py holds the daemon launcher and the OSC/JACK test clients."""
-    spec = importlib.util.spec_from_file_location("bridge_test_fixtures", REPO / "tests" / "bridge" / "conftest.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # its dataclasses look their module up while being created
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_shipped_checkpoint_is_small_and_complete():
@@ -46,14 +36,13 @@ def test_shipped_checkpoint_generates_a_bar_in_process():
 
 @pytest.mark.slow
 def test_daemon_plays_the_embedded_model_over_dummy_jack(jack_server, tmp_path):
-    fx = _bridge_fixtures()
-    d = fx.start_daemon(jack_server, tmp_path, {"generation": {"model": "embedded", "prompt": "funk"},
+    d = start_daemon(jack_server, tmp_path, {"generation": {"model": "embedded", "prompt": "funk"},
                                                 "engine": {"bpm": 240.0, "block_beats": 4.0}}, timeout=120)
     probe = client = None
     try:
         assert "model embedded" in d.output()
-        probe = fx.JackProbe(jack_server.name, d.client_name, freq=220.0)
-        client = fx.OscClient(d.osc_port)
+        probe = JackProbe(jack_server.name, d.client_name, freq=220.0)
+        client = OscClient(d.osc_port)
         client.subscribe()
         since = client.mark()
         client.send("/lmdm/play")

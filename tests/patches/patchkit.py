@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
+from daemonkit import free_udp_port
 from pythonosc.osc_bundle import OscBundle
 from pythonosc.osc_message import OscMessage
 from pythonosc.osc_message_builder import OscMessageBuilder
@@ -31,12 +32,6 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 ROOT = Path(__file__).resolve().parents[2]
 PD_DIR = ROOT / "patches" / "pd"
 MAX_DIR = ROOT / "patches" / "max"
-
-
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def harness_patch(daemon_port: int, reply_port: int = 0, audio: bool = False) -> str:
