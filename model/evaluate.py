@@ -59,6 +59,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tune", action="store_true",
                    help="first pick the sampler and decode thresholds on training windows and store them in the checkpoint")
+    p.add_argument("--tune-stream", action="store_true",
+                   help="first pick the decode thresholds by streaming *training* pieces through the "
+                        "daemon's path (the model hears its own decoded output as context) and store them")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--no-progress", action="store_true")
 
@@ -69,6 +72,9 @@ def main(args: argparse.Namespace) -> int:
     if args.tune:
         chosen = tune(args)
         print(f"tuned: {json.dumps(chosen)}", file=__import__("sys").stderr)
+    if getattr(args, "tune_stream", False):
+        chosen = tune_stream(args)
+        print(f"tuned (streaming): {json.dumps(chosen)}", file=__import__("sys").stderr)
     report = evaluate(args)
     if args.json:
         print(json.dumps(report, indent=1))
@@ -90,11 +96,11 @@ class Example:
     input_notes: list[GridNote]  # the live part
 
 
-def load_examples(data, per_style: int, seed: int) -> list[Example]:
+def load_examples(data, per_style: int, seed: int, held_out: bool = True) -> list[Example]:
     out = []
     rng = np.random.default_rng(seed)
     by_style: dict[str, list[int]] = {}
-    for i in data.split(held_out=True):
+    for i in data.split(held_out=held_out):
         by_style.setdefault(str(data.pieces.style[i]), []).append(int(i))
     for style in sorted(by_style):
         for i in by_style[style][:per_style]:
@@ -596,3 +602,44 @@ def tune(args, windows: int = 32) -> dict:
                            sampling={"sampler": best["sampler"], "guidance_mode": best["guidance_mode"],
                                      "temperature_scale": best["temperature"]})
     return best
+
+
+TUNE_STREAM_GRID = [(on, rel) for on in (0.3, 0.35, 0.45) for rel in (0.0, 0.4, 0.6, 0.8)]
+
+
+def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
+    """Pick the decode thresholds (onset, relative) the way they are used: streaming
+    *training* pieces (one per style, never the held-out ones) block by block, accompany
+    mode, the decoded notes feeding back as context. Maximises harmonic x rhythmic
+    agreement among settings that play at least half the true onsets; stores the choice in
+    the checkpoint's meta (decode)."""
+    from dataclasses import replace
+
+    from tqdm import tqdm
+
+    from model.data.dataset import CachedData
+    from model.embedded import CHECKPOINT, set_inference_defaults
+    data = CachedData(args.data)
+    sr = args.sample_rate
+    gen = load_model(args, sr)
+    base = gen.decode_options
+    examples = [e for e in load_examples(data, per_style, args.seed + 7, held_out=False) if e.n_frames >= bars * BAR]
+    audio = [render_input(e, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)]) for k, e in enumerate(examples)]
+    results, best = [], None
+    for on, rel in tqdm(TUNE_STREAM_GRID, desc="tune decode (streaming)", disable=args.no_progress):
+        gen.decode_options = replace(base, onset_threshold=on, relative=rel)
+        counts, n_true = [], 0
+        for k, (ex, a) in enumerate(zip(examples, audio)):
+            ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + k)
+            counts.append(score(stream(gen, a, ex, bars, ctl, args.mode, sr), ex, (0, bars * BAR)))
+            n_true += score([n for n in ex.notes if n.start < bars * BAR], ex, (0, bars * BAR))["r_gen"]
+        res = {"onset_threshold": on, "relative": rel, **summarise(counts)}
+        res["onset_ratio"] = round(res["onsets"] / max(1, n_true), 3)
+        results.append(res)
+        if res["onset_ratio"] >= 0.5 and (best is None or res["harmonic"] * res["rhythmic"] > best["harmonic"] * best["rhythmic"]):
+            best = res
+    best = best or max(results, key=lambda x: x["harmonic"] * x["rhythmic"])
+    gen.decode_options = base
+    set_inference_defaults(args.checkpoint or CHECKPOINT,
+                           decode={"onset_threshold": best["onset_threshold"], "relative": best["relative"]})
+    return {"chosen": best, "grid": results}

@@ -39,7 +39,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--time-limit-min", type=float, default=0.0, help="stop (and save) after this long; 0 = none")
     p.add_argument("--init-from", default=None,
                    help="start a new run from an exported checkpoint's weights (its model config wins)")
-    p.add_argument("--corrupt", type=float, default=0.0,
+    p.add_argument("--no-transpose", dest="transpose", action="store_false",
+                   help="keep every window in its piece's key (default: a random -5..+6 semitones per window)")
+    p.add_argument("--corrupt", type=float, default=0.5,
                    help="share of windows whose pitched context stems are damaged (dropped/"
                         "transposed/thinned) so the model leans on the live input")
     p.add_argument("--export", default=None, help="also write the shipped checkpoint here")
@@ -71,7 +73,7 @@ def train(args) -> dict:
     from tqdm import tqdm
 
     from model.data.dataset import CachedData, Windows
-    from model.training import Batch, Trainer
+    from model.training import Trainer
     from model.transformer import LMDMTransformer
 
     run = Path(args.run)
@@ -86,7 +88,7 @@ def train(args) -> dict:
         init, _ = load_checkpoint(args.init_from)
         cfg = init.cfg
     train_set = Windows(data, held_out=False, context=cfg.context_frames, target=cfg.target_frames,
-                        corrupt=args.corrupt)
+                        corrupt=args.corrupt, transpose=args.transpose)
     val_set = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames,
                       density_quantiles=train_set.density_quantiles)
     torch.manual_seed(args.seed)
@@ -101,12 +103,28 @@ def train(args) -> dict:
         trainer.steps = step  # the trainer's warmup/cosine schedule continues where it was
         print(f"resumed {run} at step {step}")
     n_params = sum(p.numel() for p in model.parameters())
-    t_start, t_saved = time.time(), time.time()
-    spent = log[-1]["time_s"] if log else 0.0
     bar = tqdm(total=args.steps, initial=step, desc="train", unit="step", disable=args.no_progress)
+    stop, restore = _stop_flag()
+    print(f"training from step {step} to {args.steps}", flush=True)
+    try:
+        step = _loop(args, run, model, trainer, cfg, data, train_set, val_set, step, log, bar, stop)
+    finally:
+        restore()
+    bar.close()
+    return {"step": step, "params": n_params, "loss": log[-1]["loss"] if log else None,
+            "val_loss": next((e["val_loss"] for e in reversed(log) if "val_loss" in e), None),
+            "time_s": log[-1]["time_s"] if log else 0.0}
+
+
+def _loop(args, run, model, trainer, cfg, data, train_set, val_set, step, log, bar, stop) -> int:
+    """Optimizer steps until args.steps, a time limit or a signal; saves (and exports)
+    every save_every_s and at the end. Returns the step reached."""
+    from model.training import Batch
+    spent = log[-1]["time_s"] if log else 0.0
+    t_start, t_saved = time.time(), time.time()
     losses = []
     model.train()
-    while step < args.steps:
+    while step < args.steps and not stop:
         rng = np.random.default_rng([args.seed, step])  # batch b is the same after a resume
         b = train_set.sample(rng, args.batch)
         stats = trainer.step(Batch(**b))
@@ -123,7 +141,7 @@ def train(args) -> dict:
                 model.train()
             log.append(entry)
             bar.set_postfix(loss=f"{entry['loss']:.4f}", **({"val": f"{entry['val_loss']:.4f}"} if "val_loss" in entry else {}))
-        limit = args.time_limit_min and (time.time() - t_start) > args.time_limit_min * 60
+        limit = bool(args.time_limit_min and (time.time() - t_start) > args.time_limit_min * 60) or bool(stop)
         if time.time() - t_saved > args.save_every_s or step == args.steps or limit:
             save_state(run, model, trainer, cfg, step, log)
             plot_losses(log, run / "loss.png", args.plot)
@@ -132,10 +150,33 @@ def train(args) -> dict:
             t_saved = time.time()
         if limit:
             break
-    bar.close()
-    return {"step": step, "params": n_params, "loss": log[-1]["loss"] if log else None,
-            "val_loss": next((e["val_loss"] for e in reversed(log) if "val_loss" in e), None),
-            "time_s": log[-1]["time_s"] if log else 0.0}
+    return step
+
+
+def _stop_flag() -> tuple[list, object]:
+    """(flag, restore): the list becomes non-empty on SIGTERM/SIGINT, and the loop then
+    saves and stops, so killing a background run loses nothing since its last step;
+    restore() puts the previous handlers back."""
+    import signal
+    flag: list = []
+    previous = {}
+
+    def handler(signum, frame):
+        if flag:  # a second signal: stop now
+            raise KeyboardInterrupt
+        flag.append(signum)
+        print(f"\nsignal {signum}: saving and stopping after this step")
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[sig] = signal.signal(sig, handler)
+        except ValueError:  # not the main thread (e.g. called from a test's worker)
+            pass
+
+    def restore() -> None:
+        for sig, h in previous.items():
+            signal.signal(sig, h)
+    return flag, restore
 
 
 def trainer_optimizer(trainer):

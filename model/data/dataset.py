@@ -93,9 +93,11 @@ class Windows(torch.utils.data.Dataset):
     """Windows of one split. `sample(rng, B)` draws a whole batch with numpy gathers."""
 
     def __init__(self, data: CachedData, held_out: bool, context: int, target: int,
-                 density_quantiles: np.ndarray | None = None, corrupt: float = 0.0):
+                 density_quantiles: np.ndarray | None = None, corrupt: float = 0.0,
+                 transpose: bool = False):
         self.data, self.C, self.T = data, context, target
         self.corrupt = float(corrupt)
+        self.transpose = bool(transpose)
         starts = []
         for i in data.split(held_out):
             n = int(data.pieces.n_frames[i])
@@ -140,6 +142,8 @@ class Windows(torch.utils.data.Dataset):
         latent = roll * 2.0 - 1.0
         feats = self.data.features[safe].astype(np.float32)  # (B, C+T, 26)
         feats[~real] = 0.0
+        if self.transpose:  # every window in a random key: -5..+6 semitones
+            transpose_windows(roll, feats, rng.integers(-5, 7, B), self.data.layout)
         modes = rng.choice(list(VISIBILITY), size=B, p=list(VISIBILITY.values()))
         vis = np.where(modes == "delay", T, 0)
         vis = np.where(modes == "accompany", -rng.integers(0, 5, B), vis)
@@ -157,6 +161,55 @@ class Windows(torch.utils.data.Dataset):
             "controls": torch.from_numpy(density[:, None]),  # (B, 1)
             "context_mask": torch.from_numpy(real[:, :C].astype(np.float32)),  # (B, C)
         }
+
+
+def _fold_map(pitches: int, k: int) -> np.ndarray:
+    """Destination index of each of a stem's pitches moved by k semitones, folded by octaves
+    back into the stem's range."""
+    d = np.arange(pitches) + k
+    d = np.where(d >= pitches, d - 12 * (-(-(d - pitches + 1) // 12)), d)
+    return np.where(d < 0, d + 12 * (-(d // 12)), d)
+
+
+def _channel_sources(layout: RollLayout, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For a shift of k: two source channels per destination channel (index `channels` =
+    a zero column); a folded range receives at most two pitches."""
+    n = layout.channels
+    src = [[] for _ in range(n)]
+    for spec in layout.stems:
+        sl = layout.slice(spec.name)
+        if spec.drums:
+            for c in range(sl.start, sl.stop):
+                src[c].append(c)
+            continue
+        for p_src, p_dst in enumerate(_fold_map(spec.pitches, k).tolist()):
+            src[sl.start + p_dst].append(sl.start + p_src)
+    if max(len(x) for x in src) > 2:
+        raise ValueError("a stem narrower than two octaves folds more than two pitches together")
+    a = np.array([x[0] if x else n for x in src])
+    b = np.array([x[1] if len(x) > 1 else (x[0] if x else n) for x in src])
+    return a, b
+
+
+def transpose_windows(roll: np.ndarray, feats: np.ndarray, shifts: np.ndarray,
+                      layout: RollLayout = DEFAULT_LAYOUT) -> None:
+    """In place: window b of (B, frames, channels) rolls and (B, frames, 26) features moved
+    by shifts[b] semitones. Pitched stems move within their ranges (notes pushed past an
+    end fold back by an octave; two notes landing on one pitch keep the louder), chroma and
+    bass chroma rotate; drums, onset and loudness stay. Training's key augmentation: the
+    data then holds every groove in every key, as the issue asks."""
+    from model.features import BASS, CHROMA
+    for k in np.unique(shifts):
+        k = int(k)
+        if k == 0:
+            continue
+        rows = np.flatnonzero(shifts == k)
+        a, b = _channel_sources(layout, k)
+        part = roll[rows]
+        pad = np.concatenate([part, np.zeros(part.shape[:-1] + (1,), part.dtype)], axis=-1)
+        roll[rows] = np.maximum(pad[..., a], pad[..., b])
+        feats[rows, :, CHROMA] = np.roll(feats[rows, :, CHROMA], k, axis=-1)
+        feats[rows, :, BASS] = np.roll(feats[rows, :, BASS], k, axis=-1)
 
 
 def corrupt_context(ctx: np.ndarray, rng: np.random.Generator, p: float,

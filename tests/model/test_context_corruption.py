@@ -1,8 +1,10 @@
-"""Context corruption (training augmentation): damages pitched stems only, keeps shapes."""
+"""Training augmentations: context corruption (damages pitched stems only, keeps shapes) and
+key transposition (notes and chroma move together, pitches stay in each stem's range)."""
 import numpy as np
 
-from model.codec import DEFAULT_LAYOUT
-from model.data.dataset import corrupt_context
+from model.codec import DEFAULT_LAYOUT, GridNote, decode, encode
+from model.data.dataset import _fold_map, corrupt_context, transpose_windows
+from model.features import BASS, CHROMA
 
 
 def _rolls(rng, b=64, c=32):
@@ -41,3 +43,39 @@ def test_deterministic_from_rng():
     corrupt_context(a, np.random.default_rng(5), 0.7)
     corrupt_context(b, np.random.default_rng(5), 0.7)
     np.testing.assert_array_equal(a, b)
+
+
+def test_transposition_moves_notes_and_chroma_together():
+    L = DEFAULT_LAYOUT
+    notes = [GridNote("bass", 36, 100, 0, 4), GridNote("keys", 60, 90, 0, 8), GridNote("keys", 83, 90, 4, 8),
+             GridNote("lead", 72, 80, 2, 6), GridNote("drums", 36, 100, 0, 1)]
+    roll = np.stack([encode(notes, 16, L)] * 3).astype(np.float32)
+    feats = np.zeros((3, 16, 26), np.float32)
+    feats[:, :, CHROMA.start + 0] = 1.0  # C
+    feats[:, :, BASS.start + 0] = 1.0
+    feats[:, :, 24:] = 0.5
+    transpose_windows(roll, feats, np.array([0, 2, -5]), L)
+    for b, k in enumerate((0, 2, -5)):
+        got = {(n.stem, n.pitch, n.start, n.end) for n in decode(roll[b], L)}
+        want = set()
+        for n in notes:
+            p = n.pitch
+            if n.stem != "drums":
+                spec = L.spec(n.stem)
+                p = spec.low + int(_fold_map(spec.pitches, k)[n.pitch - spec.low])
+                assert (p - n.pitch - k) % 12 == 0  # moved by k, folded by whole octaves
+            want.add((n.stem, p, n.start, n.end))
+        assert got == want, (k, got ^ want)
+        assert feats[b, 0, CHROMA].argmax() == k % 12 and feats[b, 0, BASS].argmax() == k % 12
+        np.testing.assert_array_equal(feats[b, :, 24:], 0.5)
+    # B5 (top of keys) up 2 folds down an octave to C#5
+    assert L.spec("keys").low + int(_fold_map(36, 2)[83 - 48]) == 73
+
+
+def test_fold_map_stays_in_range():
+    for p in (12, 32, 36):
+        for k in range(-11, 12):
+            m = _fold_map(p, k)
+            assert m.min() >= 0 and m.max() < p
+            assert np.all((m - np.arange(p) - k) % 12 == 0)
+

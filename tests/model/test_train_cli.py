@@ -3,6 +3,10 @@ state (the step count and the log continue), exported checkpoint that loads."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -31,3 +35,23 @@ def test_train_resumes_and_exports(tmp_path, capsys):
     assert [e["step"] for e in log] == [25, 50] and log[1]["time_s"] >= log[0]["time_s"]
     model, cfg, meta, prompts, _ = load_checkpoint(ckpt)
     assert meta["training"]["steps"] == 50 and cfg.preset == "tiny" and prompts
+
+    # a background run stopped with SIGTERM saves where it is, and resumes from there
+    proc = subprocess.Popen([sys.executable, "-m", "bridge.cli", *common, "--steps", "100000",
+                             "--save-every-s", "3600"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, cwd=Path(__file__).resolve().parents[2])
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("training from step 50"):
+            break
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGTERM)
+    rest, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, "".join(lines) + rest
+    stopped = json.loads(rest.strip().splitlines()[-1])["step"]
+    assert 50 < stopped < 100000
+    log = json.loads((run / "log.json").read_text())
+    assert log[-1]["step"] <= stopped
+    assert lmdm(common + ["--steps", str(stopped + 5)]) == 0
+    assert f"resumed {run} at step {stopped}" in capsys.readouterr().out
