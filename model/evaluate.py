@@ -209,6 +209,7 @@ def score(gen_notes: list[GridNote], ex: Example, frame_range: tuple[int, int]) 
             for n in gen:
                 counts["h_all"] += 1
                 counts["h_hit"] += bool(pcs[n.start // FPB, n.pitch % 12])
+        counts[f"n_{stem}"] = len(gen)
         g = _onset_frames(gen, n_frames)[a:b]
         r = _onset_frames([n for n in ref_notes if a <= n.start < b], n_frames)[a:b]
         near = lambda m: m | np.r_[m[1:], False] | np.r_[False, m[:-1]]  # noqa: E731
@@ -220,12 +221,14 @@ def score(gen_notes: list[GridNote], ex: Example, frame_range: tuple[int, int]) 
 
 
 def summarise(counts: list[dict]) -> dict:
-    c = {k: sum(x[k] for x in counts) for k in counts[0]} if counts else {}
+    keys = sorted({k for x in counts for k in x})
+    c = {k: sum(x.get(k, 0) for x in counts) for k in keys}
     h = c["h_hit"] / c["h_all"] if c.get("h_all") else 0.0
     p = c["r_tp_p"] / c["r_gen"] if c.get("r_gen") else 0.0
     r = c["r_tp_r"] / c["r_ref"] if c.get("r_ref") else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"harmonic": round(h, 4), "rhythmic": round(f, 4), "onsets": c.get("r_gen", 0)}
+    return {"harmonic": round(h, 4), "rhythmic": round(f, 4), "onsets": c.get("r_gen", 0),
+            "notes_per_stem": {k[2:]: v for k, v in c.items() if k.startswith("n_")}}
 
 
 # ---------------------------------------------------------------------------- style classifier

@@ -137,13 +137,13 @@ class Windows(torch.utils.data.Dataset):
         safe = np.where(real, pos, 0)
         roll = self.data.roll[safe].astype(np.float32)  # (B, C+T, channels) in [0, 1]
         roll[~real] = 0.0
-        if self.corrupt > 0:
-            corrupt_context(roll[:, :C], rng, self.corrupt, self.data.layout)
-        latent = roll * 2.0 - 1.0
         feats = self.data.features[safe].astype(np.float32)  # (B, C+T, 26)
         feats[~real] = 0.0
         if self.transpose:  # every window in a random key: -5..+6 semitones
             transpose_windows(roll, feats, rng.integers(-5, 7, B), self.data.layout)
+        if self.corrupt > 0:
+            corrupt_context(roll[:, :C], rng, self.corrupt, self.data.layout)
+        latent = roll * 2.0 - 1.0
         modes = rng.choice(list(VISIBILITY), size=B, p=list(VISIBILITY.values()))
         vis = np.where(modes == "delay", T, 0)
         vis = np.where(modes == "accompany", -rng.integers(0, 5, B), vis)

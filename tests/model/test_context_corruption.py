@@ -79,3 +79,41 @@ def test_fold_map_stays_in_range():
             assert m.min() >= 0 and m.max() < p
             assert np.all((m - np.arange(p) - k) % 12 == 0)
 
+
+
+def _chroma_agreement(batch) -> float:
+    """Share of frames whose strongest input-chroma pitch class sounds in the target roll."""
+    roll = (batch["target"].numpy() + 1.0) / 2.0
+    C = batch["context"].shape[1]
+    feats = batch["cond"].numpy()[:, C:]
+    hit = n = 0
+    for i in range(len(roll)):
+        pcs = np.zeros((roll.shape[1], 12), bool)
+        for s in DEFAULT_LAYOUT.stems:
+            if s.drums:
+                continue
+            x = roll[i][:, DEFAULT_LAYOUT.slice(s.name)] > 0.3
+            for p in range(s.pitches):
+                pcs[:, (s.low + p) % 12] |= x[:, p]
+        ch = feats[i][:, CHROMA]
+        for t in np.flatnonzero(ch.max(1) > 0):
+            hit += pcs[t, ch[t].argmax()]
+            n += 1
+    return hit / max(n, 1)
+
+
+def test_windows_transpose_notes_and_features_together(tmp_path):
+    """The batch the trainer sees: after transposition, the input's chroma still names
+    pitch classes of the target's notes as often as in the original key (a regression test:
+    the latents were once taken before the roll was transposed)."""
+    from model.data.build import build
+    from model.data.dataset import CachedData, Windows
+    from model.embedded import CHECKPOINT, load_prompt_table
+    build(tmp_path / "data", seed=3, grooves_per_style=1, bars=6, chorales=0, held_out=0.0, midi_share=1.0,
+          progress=False, prompt_load="never", prompt_table=load_prompt_table(CHECKPOINT))
+    data = CachedData(tmp_path / "data")
+    plain = Windows(data, held_out=False, context=32, target=16)
+    moved = Windows(data, held_out=False, context=32, target=16, transpose=True, corrupt=0.5)
+    a = _chroma_agreement(plain.sample(np.random.default_rng(0), 64))
+    b = _chroma_agreement(moved.sample(np.random.default_rng(0), 64))
+    assert a > 0.6 and b > a - 0.1, (a, b)
