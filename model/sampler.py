@@ -49,11 +49,14 @@ def guided(v_c: torch.Tensor, v_u: torch.Tensor | None, guidance: float) -> torc
 @torch.inference_mode()
 def sample(velocity: Velocity, x: torch.Tensor, schedule: list[float], *, guidance: float = 1.0,
            sampler: str = "pingpong", guidance_mode: str = "cfg",
-           generator: torch.Generator | None = None, noise: torch.Tensor | None = None) -> torch.Tensor:
+           generator: torch.Generator | None = None, noise: torch.Tensor | None = None,
+           noise_scale: float = 1.0) -> torch.Tensor:
     """Integrate from x at t = schedule[0] down to schedule[-1]; x is updated in place.
 
     velocity(x, i, t) -> (v_cond, v_uncond or None), both shaped like x.  `noise` is an
-    optional preallocated buffer like x for ping-pong's fresh noise.
+    optional preallocated buffer like x for ping-pong's fresh noise; `noise_scale` scales
+    that fresh noise (the temperature: ping-pong re-draws the noise at every step, so
+    scaling only the initial noise would leave the result almost unchanged).
     """
     if sampler not in ("euler", "pingpong"):
         raise ValueError(f"unknown sampler {sampler!r}")
@@ -81,6 +84,8 @@ def sample(velocity: Velocity, x: torch.Tensor, schedule: list[float], *, guidan
             x.copy_(x0)
             continue
         torch.randn(x.shape, generator=generator, out=noise)
+        if noise_scale != 1.0:
+            noise.mul_(noise_scale)
         if plus:
             x0_u = torch.add(x, v_u, alpha=-t)
             x.copy_(x0.add_(noise.sub_(x0_u), alpha=t_next))

@@ -343,7 +343,7 @@ class LMDMStream:
         self.x.mul_(float(temperature))
         sample(velocity, self.x, schedule, guidance=guidance, sampler=sampler or cfg.sampler,
                guidance_mode=guidance_mode or cfg.guidance_mode, generator=self.generator,
-               noise=self.noise)
+               noise=self.noise, noise_scale=float(temperature))
         out = self.x[0].clone()
         # ---- the block becomes the newest context
         self._append(out, 1.0, self.t_cond, self.t_vis)

@@ -82,16 +82,21 @@ def test_cfgpp_differs_from_cfg_on_a_real_field():
     assert (outs["cfg"] - outs["cfg++"]).abs().min() > 0.05
 
 
-def test_temperature_scales_the_initial_noise_only():
+def test_temperature_scales_all_the_noise_the_sampler_draws():
+    """Temperature scales the initial noise and, for ping-pong, the noise re-drawn at every
+    step (otherwise ping-pong would all but ignore it): at 0 both samplers are deterministic
+    whatever the seed; at 1 the seed matters; ping-pong's output moves with temperature."""
     torch.manual_seed(0)
     model = LMDMTransformer(LMDMConfig.preset("tiny")).eval()
     cfg = model.cfg
-    outs = []
-    for seed in (0, 1):
-        s = LMDMStream(model, layout="enc_dec")
-        outs.append(s.generate(steps=3, seed=seed, temperature=0.0, sampler="euler"))
-    assert torch.equal(outs[0], outs[1])  # Euler draws no noise besides the initial one
-    s = [LMDMStream(model, layout="enc_dec") for _ in range(2)]
-    y = [st.generate(steps=3, seed=seed, temperature=0.0, sampler="pingpong") for st, seed in zip(s, (0, 1))]
-    assert not torch.equal(y[0], y[1])  # ping-pong re-noises between steps
-    assert outs[0].shape == (cfg.target_frames, cfg.latent_dim)
+    for smp in ("euler", "pingpong"):
+        cold = [LMDMStream(model, layout="enc_dec").generate(steps=3, seed=seed, temperature=0.0, sampler=smp)
+                for seed in (0, 1)]
+        assert torch.equal(cold[0], cold[1]), smp
+        warm = [LMDMStream(model, layout="enc_dec").generate(steps=3, seed=seed, temperature=1.0, sampler=smp)
+                for seed in (0, 1)]
+        assert not torch.equal(warm[0], warm[1]), smp
+    a, b = (LMDMStream(model, layout="enc_dec").generate(steps=4, seed=3, temperature=temp, sampler="pingpong")
+            for temp in (0.5, 1.5))
+    assert (a - b).abs().max() > 1e-2
+    assert cold[0].shape == (cfg.target_frames, cfg.latent_dim)
