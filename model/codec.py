@@ -204,11 +204,15 @@ class DecodeOptions:
     floor: float = 0.2
     poly: dict[str, int] | None = None  # per-stem polyphony override
     pitch_classes: frozenset[int] | None = None  # key constraint: allowed pitch classes
+    # the softest velocity a decoded note gets: a model's hedged onset values (below
+    # ONSET_BASE, kept by a low or relative threshold) would otherwise all come out at
+    # velocity 1 and be inaudible
+    min_velocity: int = 1
 
 
 EXACT = DecodeOptions()  # the round-trip decoder
 # what the embedded model uses on its continuous output
-ROBUST = DecodeOptions(min_frames=2, max_frames=64, limit_poly=True, retrigger_jump=0.2)
+ROBUST = DecodeOptions(min_frames=2, max_frames=64, limit_poly=True, retrigger_jump=0.2, min_velocity=48)
 
 
 def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
@@ -232,15 +236,15 @@ def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
     return notes
 
 
-def _velocity(v: float) -> int:
-    return int(min(max(round((float(v) - ONSET_BASE) / (1.0 - ONSET_BASE) * 127.0), 1), 127))
+def _velocity(v: float, floor: int = 1) -> int:
+    return int(min(max(round((float(v) - ONSET_BASE) / (1.0 - ONSET_BASE) * 127.0), floor, 1), 127))
 
 
 def _decode_drums(onset: np.ndarray, spec: StemSpec, opt: DecodeOptions) -> list[GridNote]:
     out = []
     frames, classes = np.nonzero(onset > opt.onset_threshold)
     for t, c in zip(frames.tolist(), classes.tolist()):
-        out.append(GridNote(spec.name, DRUM_CLASSES[c][1], _velocity(onset[t, c]), t, t + 1))
+        out.append(GridNote(spec.name, DRUM_CLASSES[c][1], _velocity(onset[t, c], opt.min_velocity), t, t + 1))
     return out
 
 
@@ -284,7 +288,7 @@ def _decode_pitched(onset: np.ndarray, sustain: np.ndarray, spec: StemSpec,
             if len(active) >= poly:  # steal the oldest voice
                 oldest = min(active, key=lambda q: active[q][0])
                 close(oldest, t)
-            active[p] = [t, _velocity(onset[t, p])]
+            active[p] = [t, _velocity(onset[t, p], opt.min_velocity)]
     for p in list(active):
         close(p, n_frames)
     return out

@@ -96,3 +96,17 @@ def test_parse_key(text, pcs):
 def test_parse_key_rejects(bad):
     with pytest.raises(ValueError):
         parse_key(bad)
+
+
+def test_hedged_onsets_decode_audible():
+    """A model's hedged onset (below the exact onset level, kept by the relative threshold)
+    is played at ROBUST's floor velocity, not at velocity 1; exact decoding keeps velocities."""
+    from dataclasses import replace
+    roll = np.zeros((8, DEFAULT_LAYOUT.channels), np.float32)
+    sl = DEFAULT_LAYOUT.slice("bass")
+    roll[0:4, sl.start + 10] = [0.45, 0.3, 0.3, 0.3]
+    notes = decode(roll, DEFAULT_LAYOUT, replace(ROBUST, onset_threshold=0.35, relative=0.6))
+    assert [(n.stem, n.pitch) for n in notes] == [("bass", DEFAULT_LAYOUT.spec("bass").low + 10)]
+    assert notes[0].velocity == ROBUST.min_velocity >= 40
+    loud = [GridNote("keys", 60, 100, 0, 4)]
+    assert decode(encode(loud, 8), DEFAULT_LAYOUT, ROBUST)[0].velocity == 100
