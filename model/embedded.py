@@ -185,6 +185,10 @@ class EmbeddedGenerator:
         self.sampler = sampler or smp.get("sampler")
         self.guidance_mode = guidance_mode or smp.get("guidance_mode")
         self.temperature_scale = float(smp.get("temperature_scale", 1.0))  # x Controls.temperature
+        # own_context False: the model's own past notes never become context (their latents
+        # are masked every block, the heard input's features stay): it then answers from
+        # what it hears and the prompt alone (chosen by `lmdm eval --tune-stream`)
+        self.own_context = bool(smp.get("own_context", True))
         self._key_text: str | None = None
         self._key_pcs = None
         self._density = np.zeros(1, np.float32)  # staging for the control tensor
@@ -256,7 +260,7 @@ class EmbeddedGenerator:
         visible = -self.C if free else max(-self.C, min(T, vis))
         prompts = self.prompts.weighted(controls.prompts)
         self._density[0] = self._density_control(controls.density)
-        keep = int(round(controls.context_beats * self.fpb))
+        keep = int(round(controls.context_beats * self.fpb)) if self.own_context else 0
         if keep < self.C:
             self.stream.drop_context(keep)
         seed = None if controls.seed is None else int(controls.seed) * 100003 + self.frame_cursor // T

@@ -62,6 +62,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tune-stream", action="store_true",
                    help="first pick the decode thresholds by streaming *training* pieces through the "
                         "daemon's path (the model hears its own decoded output as context) and store them")
+    p.add_argument("--context-study", action="store_true",
+                   help="only measure how harmony depends on the context: one-bar generations on held-out "
+                        "windows with the true past, features only, or drums only as context")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--no-progress", action="store_true")
 
@@ -72,6 +75,9 @@ def main(args: argparse.Namespace) -> int:
     if args.tune:
         chosen = tune(args)
         print(f"tuned: {json.dumps(chosen)}", file=__import__("sys").stderr)
+    if getattr(args, "context_study", False):
+        print(json.dumps(context_study(args), indent=1))
+        return 0
     if getattr(args, "tune_stream", False):
         chosen = tune_stream(args)
         print(f"tuned (streaming): {json.dumps(chosen)}", file=__import__("sys").stderr)
@@ -607,11 +613,13 @@ def tune(args, windows: int = 32) -> dict:
     return best
 
 
-TUNE_STREAM_GRID = [(on, rel) for on in (0.3, 0.35, 0.45) for rel in (0.0, 0.4, 0.6, 0.8)]
+TUNE_STREAM_GRID = [(on, rel, own) for own in (True, False) for on in (0.3, 0.35, 0.45)
+                    for rel in (0.0, 0.4, 0.6, 0.8)]
 
 
 def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
-    """Pick the decode thresholds (onset, relative) the way they are used: streaming
+    """Pick the decode thresholds (onset, relative) and whether the model's own notes
+    become its context (own_context) the way they are used: streaming
     *training* pieces (one per style, never the held-out ones) block by block, accompany
     mode, the decoded notes feeding back as context. Maximises harmonic x rhythmic
     agreement among settings that play at least half the true onsets; stores the choice in
@@ -629,20 +637,84 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     examples = [e for e in load_examples(data, per_style, args.seed + 7, held_out=False) if e.n_frames >= bars * BAR]
     audio = [render_input(e, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)]) for k, e in enumerate(examples)]
     results, best = [], None
-    for on, rel in tqdm(TUNE_STREAM_GRID, desc="tune decode (streaming)", disable=args.no_progress):
+    own_before = gen.own_context
+    for on, rel, own in tqdm(TUNE_STREAM_GRID, desc="tune decode (streaming)", disable=args.no_progress):
         gen.decode_options = replace(base, onset_threshold=on, relative=rel)
+        gen.own_context = own
         counts, n_true = [], 0
         for k, (ex, a) in enumerate(zip(examples, audio)):
             ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + k)
             counts.append(score(stream(gen, a, ex, bars, ctl, args.mode, sr), ex, (0, bars * BAR)))
             n_true += score([n for n in ex.notes if n.start < bars * BAR], ex, (0, bars * BAR))["r_gen"]
-        res = {"onset_threshold": on, "relative": rel, **summarise(counts)}
+        res = {"onset_threshold": on, "relative": rel, "own_context": own, **summarise(counts)}
         res["onset_ratio"] = round(res["onsets"] / max(1, n_true), 3)
         results.append(res)
         if res["onset_ratio"] >= 0.5 and (best is None or res["harmonic"] * res["rhythmic"] > best["harmonic"] * best["rhythmic"]):
             best = res
     best = best or max(results, key=lambda x: x["harmonic"] * x["rhythmic"])
-    gen.decode_options = base
+    gen.decode_options, gen.own_context = base, own_before
     set_inference_defaults(args.checkpoint or CHECKPOINT,
-                           decode={"onset_threshold": best["onset_threshold"], "relative": best["relative"]})
+                           decode={"onset_threshold": best["onset_threshold"], "relative": best["relative"]},
+                           sampling={"own_context": bool(best["own_context"])})
     return {"chosen": best, "grid": results}
+
+
+CONTEXT_CASES = {  # name -> (context given, visible_until of the target bar)
+    "true_past_accompany": ("true", -2),
+    "features_only_delay": ("features", 16),
+    "features_only_accompany": ("features", -2),
+    "drums_only_accompany": ("drums", -2),
+}
+
+
+def context_study(args, windows: int = 48) -> dict:
+    """Harmonic agreement of one generated bar on held-out windows, by what the context
+    holds: the true past notes, no notes (only the input's features), or the true drums
+    only. Scored on the non-live pitched stems against every true note of the bar."""
+    import torch
+
+    from model.codec import ROBUST, decode, from_latent
+    from model.data.dataset import CachedData, Windows
+    from model.embedded import CHECKPOINT, load_checkpoint
+    from model.stream import LMDMStream
+    folder = args.checkpoint or CHECKPOINT
+    model, cfg, meta, _, _ = load_checkpoint(folder)
+    opt = replace_decode(ROBUST, meta.get("decode") or {})
+    data = CachedData(args.data)
+    w = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames)
+    rows = np.random.default_rng(args.seed + 3).choice(len(w), min(windows, len(w)), replace=False)
+    b = w.gather(rows, np.random.default_rng(args.seed))
+    C, T = cfg.context_frames, cfg.target_frames
+    drums = DEFAULT_LAYOUT.slice("drums")
+    out = {}
+    for name, (kind, vis) in CONTEXT_CASES.items():
+        hit = n = 0
+        for i in range(len(rows)):
+            live = str(data.pieces.live[w.index[rows[i]][0]])
+            s = LMDMStream(model)
+            s.reset()
+            m = b["context_mask"][i].numpy() > 0
+            cond = b["cond"][i].numpy()
+            ctx = b["context"][i].numpy()[m]
+            if kind == "drums":
+                ctx = np.concatenate([np.full_like(ctx[:, :drums.start], -1.0), ctx[:, drums]], axis=1)
+            if m.any():
+                s.push(ctx, cond[:C][m])
+                if kind == "features":
+                    s.drop_context(0)  # latents gone, features stay
+            y = s.generate(cond[C:], visible_until=vis, prompts=[(b["prompt"][i].numpy(), 1.0)],
+                           controls=b["controls"][i], steps=args.steps, guidance=args.guidance, seed=i)
+            truth = decode(from_latent(b["target"][i].numpy()), DEFAULT_LAYOUT)
+            pcs = _pc_per_beat(truth, T // FPB)
+            for nt in decode(from_latent(y.numpy()), DEFAULT_LAYOUT, opt):
+                if nt.stem not in ("drums", live):
+                    n += 1
+                    hit += bool(pcs[nt.start // FPB, nt.pitch % 12])
+        out[name] = {"harmonic": round(hit / max(n, 1), 3), "notes": n}
+        torch.manual_seed(0)
+    return {"checkpoint": str(folder), "windows": len(rows), "cases": out}
+
+
+def replace_decode(base, decode_meta: dict):
+    from dataclasses import replace
+    return replace(base, **{k: v for k, v in decode_meta.items() if k in ("onset_threshold", "sustain_threshold", "relative")})
