@@ -671,7 +671,7 @@ def context_study(args, windows: int = 48) -> dict:
     """Harmonic agreement of one generated bar on held-out windows, by what the context
     holds: the true past notes, no notes (only the input's features), or the true drums
     only. Scored on the non-live pitched stems against every true note of the bar."""
-    import torch
+    from dataclasses import replace
 
     from model.codec import ROBUST, decode, from_latent
     from model.data.dataset import CachedData, Windows
@@ -679,7 +679,7 @@ def context_study(args, windows: int = 48) -> dict:
     from model.stream import LMDMStream
     folder = args.checkpoint or CHECKPOINT
     model, cfg, meta, _, _ = load_checkpoint(folder)
-    opt = replace_decode(ROBUST, meta.get("decode") or {})
+    opt = replace(ROBUST, **(meta.get("decode") or {}))  # as the generator decodes
     data = CachedData(args.data)
     w = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames)
     rows = np.random.default_rng(args.seed + 3).choice(len(w), min(windows, len(w)), replace=False)
@@ -711,10 +711,5 @@ def context_study(args, windows: int = 48) -> dict:
                     n += 1
                     hit += bool(pcs[nt.start // FPB, nt.pitch % 12])
         out[name] = {"harmonic": round(hit / max(n, 1), 3), "notes": n}
-        torch.manual_seed(0)
     return {"checkpoint": str(folder), "windows": len(rows), "cases": out}
 
-
-def replace_decode(base, decode_meta: dict):
-    from dataclasses import replace
-    return replace(base, **{k: v for k, v in decode_meta.items() if k in ("onset_threshold", "sustain_threshold", "relative")})

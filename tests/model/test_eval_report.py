@@ -23,7 +23,7 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     assert lmdm(["eval", "--data", str(tmp_path / "data"), "--checkpoint", str(tmp_path / "ckpt"),
                  "--pieces-per-style", "1", "--bars", "4", "--drift-pieces", "1", "--drift-bars", "16",
                  "--rtf-blocks", "3", "--sample-rate", "16000", "--plots", str(tmp_path / "img"),
-                 "--tune", "--json", "--no-progress"]) == 0
+                 "--tune", "--tune-stream", "--json", "--no-progress"]) == 0
     r = json.loads(capsys.readouterr().out)
     assert set(r["candidates"]) == {"ground_truth", "baseline", "model", "random"}
     for c in r["candidates"].values():
@@ -38,4 +38,22 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     from model.checkpoint import load_config
     meta = load_config(tmp_path / "ckpt")[1]  # --tune stored its choice in the checkpoint
     assert meta["sampling"]["sampler"] in ("euler", "pingpong") and 0 < meta["decode"]["onset_threshold"] < 1
+    # --tune-stream stored its streaming choice too
+    assert isinstance(meta["sampling"]["own_context"], bool) and 0 <= meta["decode"]["relative"] < 1
     assert r["plots"] and all((tmp_path / "img").joinpath(p.split("/")[-1]).stat().st_size > 1000 for p in r["plots"])
+
+
+@pytest.mark.slow
+def test_context_study_reports_every_case(tmp_path, capsys):
+    table = load_prompt_table(CHECKPOINT)
+    build(tmp_path / "data", seed=4, grooves_per_style=1, bars=8, chorales=0, held_out=0.5, midi_share=1.0,
+          progress=False, prompt_load="never", prompt_table=table)
+    assert lmdm(["eval", "--data", str(tmp_path / "data"), "--context-study", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    from model.evaluate import CONTEXT_CASES
+    assert set(r["cases"]) == set(CONTEXT_CASES) and r["windows"] > 0
+    for case in r["cases"].values():
+        assert 0 <= case["harmonic"] <= 1 and case["notes"] >= 0
+    # the shipped model with the true past as context agrees with the harmony better than
+    # with its pitched past silenced
+    assert r["cases"]["true_past_accompany"]["harmonic"] > r["cases"]["drums_only_accompany"]["harmonic"]
