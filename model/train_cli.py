@@ -39,6 +39,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--time-limit-min", type=float, default=0.0, help="stop (and save) after this long; 0 = none")
     p.add_argument("--init-from", default=None,
                    help="start a new run from an exported checkpoint's weights (its model config wins)")
+    p.add_argument("--ctx-drop-all", type=float, default=None,
+                   help="share of windows trained with no past notes at all, only the input's features "
+                        "(default: the model config's, 0.2); for a new run only")
     p.add_argument("--no-transpose", dest="transpose", action="store_false",
                    help="keep every window in its piece's key (default: a random -5..+6 semitones per window)")
     p.add_argument("--corrupt", type=float, default=0.5,
@@ -87,6 +90,9 @@ def train(args) -> dict:
         from model.checkpoint import load_checkpoint
         init, _ = load_checkpoint(args.init_from)
         cfg = init.cfg
+    if args.ctx_drop_all is not None and not (run / "state.safetensors").exists():
+        from dataclasses import replace
+        cfg = replace(cfg, ctx_drop_all=float(args.ctx_drop_all))
     train_set = Windows(data, held_out=False, context=cfg.context_frames, target=cfg.target_frames,
                         corrupt=args.corrupt, transpose=args.transpose)
     val_set = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames,

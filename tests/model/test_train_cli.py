@@ -55,3 +55,23 @@ def test_train_resumes_and_exports(tmp_path, capsys):
     assert log[-1]["step"] <= stopped
     assert lmdm(common + ["--steps", str(stopped + 5)]) == 0
     assert f"resumed {run} at step {stopped}" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_new_run_from_exported_weights_with_more_context_dropout(tmp_path, capsys):
+    """--init-from starts a new run from a checkpoint's weights (its config wins) and
+    --ctx-drop-all changes only that training setting."""
+    from model.train_cli import saved_config
+    table = load_prompt_table(CHECKPOINT)
+    build(tmp_path / "data", seed=1, grooves_per_style=1, bars=5, chorales=0, held_out=0.2, midi_share=1.0,
+          progress=False, prompt_load="never", prompt_table=table)
+    common = ["train", "--data", str(tmp_path / "data"), "--preset", "tiny", "--batch", "4", "--warmup", "2",
+              "--no-progress", "--plot", ""]
+    assert lmdm(common + ["--run", str(tmp_path / "a"), "--steps", "5", "--export", str(tmp_path / "ck")]) == 0
+    assert lmdm(common + ["--run", str(tmp_path / "b"), "--steps", "5", "--init-from", str(tmp_path / "ck"),
+                          "--ctx-drop-all", "0.9"]) == 0
+    assert "from the weights of" in capsys.readouterr().out
+    a, b = saved_config(tmp_path / "a"), saved_config(tmp_path / "b")
+    assert b.ctx_drop_all == 0.9 and a.ctx_drop_all != 0.9
+    assert {k: v for k, v in a.to_dict().items() if k != "ctx_drop_all"} == \
+        {k: v for k, v in b.to_dict().items() if k != "ctx_drop_all"}
