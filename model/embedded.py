@@ -270,7 +270,8 @@ class EmbeddedGenerator:
                                  seed=seed, sampler=self.sampler, guidance_mode=self.guidance_mode)
         roll = from_latent(y.numpy())  # (T, channels) in [0, 1]
         notes = decode(roll, self.layout, self._decode_options(controls))
-        self._replace_newest_context(to_latent(encode(notes, T, self.layout)))
+        if self.own_context:  # otherwise the next block masks this one out anyway
+            self._replace_newest_context(to_latent(encode(notes, T, self.layout)))
         self.buffer += notes
         self.buffered_frames += T
         self.frame_cursor += T

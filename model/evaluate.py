@@ -60,8 +60,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tune", action="store_true",
                    help="first pick the sampler and decode thresholds on training windows and store them in the checkpoint")
     p.add_argument("--tune-stream", action="store_true",
-                   help="first pick the decode thresholds by streaming *training* pieces through the "
-                        "daemon's path (the model hears its own decoded output as context) and store them")
+                   help="first pick the decode thresholds and whether the model's own notes become its "
+                        "context, by streaming *training* pieces through the daemon's path; store them")
     p.add_argument("--context-study", action="store_true",
                    help="only measure how harmony depends on the context: one-bar generations on held-out "
                         "windows with the true past, features only, or drums only as context")
@@ -557,12 +557,9 @@ def tune(args, windows: int = 32) -> dict:
     Writes the choice into the checkpoint's meta (decode, sampling)."""
     from dataclasses import replace
 
-    import torch
-
     from model.codec import ROBUST, decode, from_latent
     from model.data.dataset import CachedData, Windows
     from model.embedded import CHECKPOINT, load_checkpoint, set_inference_defaults
-    from model.stream import LMDMStream
     folder = args.checkpoint or CHECKPOINT
     model, cfg, meta, _, _ = load_checkpoint(folder)
     data = CachedData(args.data)
@@ -570,20 +567,12 @@ def tune(args, windows: int = 32) -> dict:
     rows = np.random.default_rng(args.seed + 2).choice(len(w), min(windows, len(w)), replace=False)
     b = w.gather(rows, np.random.default_rng(args.seed))
     truth = [decode(from_latent(t), DEFAULT_LAYOUT, ROBUST) for t in b["target"].numpy()]
-    C = cfg.context_frames
     best, results = None, []
     for smp, gm, temp in TUNE_GRID:
         outs = []
         for i in range(len(rows)):
-            s = LMDMStream(model)
-            s.reset()
-            m = b["context_mask"][i].numpy() > 0
-            cond = b["cond"][i].numpy()
-            if m.any():
-                s.push(b["context"][i].numpy()[m], cond[:C][m])
-            y = s.generate(cond[C:], visible_until=-2, prompts=[(b["prompt"][i].numpy(), 1.0)],
-                           controls=b["controls"][i], steps=args.steps, guidance=args.guidance, temperature=temp,
-                           seed=i, sampler=smp, guidance_mode=gm)
+            y = window_bar(model, b, i, visible_until=-2, steps=args.steps, guidance=args.guidance,
+                           temperature=temp, sampler=smp, guidance_mode=gm)
             outs.append(from_latent(y.numpy()))
         for on, sus in TUNE_THRESHOLDS:
             opt = replace(ROBUST, onset_threshold=on, sustain_threshold=sus)
@@ -623,7 +612,7 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     *training* pieces (one per style, never the held-out ones) block by block, accompany
     mode, the decoded notes feeding back as context. Maximises harmonic x rhythmic
     agreement among settings that play at least half the true onsets; stores the choice in
-    the checkpoint's meta (decode)."""
+    the checkpoint's meta (decode, sampling.own_context)."""
     from dataclasses import replace
 
     from tqdm import tqdm
@@ -659,6 +648,28 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     return {"chosen": best, "grid": results}
 
 
+def window_bar(model, b: dict, i: int, *, visible_until: int, context: str = "true", **sampling):
+    """One bar generated for window i of a Windows batch, its context pushed into a fresh
+    stream: "true" (the window's past notes), "features" (no past notes, the input's
+    features stay) or "drums" (the past drums only, pitched stems silent)."""
+    from model.stream import LMDMStream
+    C = model.cfg.context_frames
+    s = LMDMStream(model)
+    s.reset()
+    m = b["context_mask"][i].numpy() > 0
+    cond = b["cond"][i].numpy()
+    ctx = b["context"][i].numpy()[m]
+    if context == "drums":
+        drums = DEFAULT_LAYOUT.slice("drums")
+        ctx = np.concatenate([np.full_like(ctx[:, :drums.start], -1.0), ctx[:, drums]], axis=1)
+    if m.any():
+        s.push(ctx, cond[:C][m])
+        if context == "features":
+            s.drop_context(0)  # latents gone, features stay
+    return s.generate(cond[C:], visible_until=visible_until, prompts=[(b["prompt"][i].numpy(), 1.0)],
+                      controls=b["controls"][i], seed=i, **sampling)
+
+
 CONTEXT_CASES = {  # name -> (context given, visible_until of the target bar)
     "true_past_accompany": ("true", -2),
     "features_only_delay": ("features", 16),
@@ -676,7 +687,6 @@ def context_study(args, windows: int = 48) -> dict:
     from model.codec import ROBUST, decode, from_latent
     from model.data.dataset import CachedData, Windows
     from model.embedded import CHECKPOINT, load_checkpoint
-    from model.stream import LMDMStream
     folder = args.checkpoint or CHECKPOINT
     model, cfg, meta, _, _ = load_checkpoint(folder)
     opt = replace(ROBUST, **(meta.get("decode") or {}))  # as the generator decodes
@@ -684,26 +694,13 @@ def context_study(args, windows: int = 48) -> dict:
     w = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames)
     rows = np.random.default_rng(args.seed + 3).choice(len(w), min(windows, len(w)), replace=False)
     b = w.gather(rows, np.random.default_rng(args.seed))
-    C, T = cfg.context_frames, cfg.target_frames
-    drums = DEFAULT_LAYOUT.slice("drums")
+    T = cfg.target_frames
     out = {}
     for name, (kind, vis) in CONTEXT_CASES.items():
         hit = n = 0
         for i in range(len(rows)):
             live = str(data.pieces.live[w.index[rows[i]][0]])
-            s = LMDMStream(model)
-            s.reset()
-            m = b["context_mask"][i].numpy() > 0
-            cond = b["cond"][i].numpy()
-            ctx = b["context"][i].numpy()[m]
-            if kind == "drums":
-                ctx = np.concatenate([np.full_like(ctx[:, :drums.start], -1.0), ctx[:, drums]], axis=1)
-            if m.any():
-                s.push(ctx, cond[:C][m])
-                if kind == "features":
-                    s.drop_context(0)  # latents gone, features stay
-            y = s.generate(cond[C:], visible_until=vis, prompts=[(b["prompt"][i].numpy(), 1.0)],
-                           controls=b["controls"][i], steps=args.steps, guidance=args.guidance, seed=i)
+            y = window_bar(model, b, i, visible_until=vis, context=kind, steps=args.steps, guidance=args.guidance)
             truth = decode(from_latent(b["target"][i].numpy()), DEFAULT_LAYOUT)
             pcs = _pc_per_beat(truth, T // FPB)
             for nt in decode(from_latent(y.numpy()), DEFAULT_LAYOUT, opt):
