@@ -152,7 +152,8 @@ class EmbeddedGenerator:
     def __init__(self, sample_rate: int, checkpoint: str | Path | None = None, prompt_encoder: str = "eager",
                  layout: str | None = None, threads: int | None = None, onset_threshold: float | None = None,
                  relative: float | None = None,
-                 sampler: str | None = None, guidance_mode: str | None = None):
+                 sampler: str | None = None, guidance_mode: str | None = None,
+                 guide_input: bool | None = None):
         import torch
 
         from model.features import FeatureStream
@@ -189,6 +190,9 @@ class EmbeddedGenerator:
         # are masked every block, the heard input's features stay): it then answers from
         # what it hears and the prompt alone (chosen by `lmdm eval --tune-stream`)
         self.own_context = bool(smp.get("own_context", True))
+        # guide_input: CFG's unconditional branch hears no input either, so guidance also
+        # pulls the output towards what the performer plays (chosen like own_context)
+        self.guide_input = bool(smp.get("guide_input", False) if guide_input is None else guide_input)
         self._key_text: str | None = None
         self._key_pcs = None
         self._density = np.zeros(1, np.float32)  # staging for the control tensor
@@ -267,7 +271,8 @@ class EmbeddedGenerator:
         y = self.stream.generate(cond, visible_until=visible, prev_cond=prev, prompts=prompts,
                                  controls=torch.from_numpy(self._density), steps=int(controls.steps),
                                  guidance=float(controls.guidance), temperature=float(controls.temperature) * self.temperature_scale,
-                                 seed=seed, sampler=self.sampler, guidance_mode=self.guidance_mode)
+                                 seed=seed, sampler=self.sampler, guidance_mode=self.guidance_mode,
+                                 guide_input=self.guide_input and not free)
         roll = from_latent(y.numpy())  # (T, channels) in [0, 1]
         notes = decode(roll, self.layout, self._decode_options(controls))
         if self.own_context:  # otherwise the next block masks this one out anyway

@@ -56,6 +56,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--relative", type=float, default=None, help="override the checkpoint's relative decode threshold")
     p.add_argument("--sampler", default=None, choices=("euler", "pingpong"), help="override the checkpoint's sampler")
     p.add_argument("--guidance-mode", default=None, choices=("cfg", "cfg++"))
+    p.add_argument("--guide-input", default=None, choices=("on", "off"),
+                   help="override the checkpoint's choice: CFG's unconditional branch also hears no input")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tune", action="store_true",
                    help="first pick the sampler and decode thresholds on training windows and store them in the checkpoint")
@@ -324,6 +326,8 @@ def cache_difference(gen, ex: Example, audio: np.ndarray, sample_rate: int, cont
     ctx_vis[C + vis:] = 0
     cond_all = torch.cat([s.h_cond, cond])[None].expand(2, -1, -1)
     vis_all = torch.cat([ctx_vis, torch.zeros(T)])[None].expand(2, -1)
+    if gen.guide_input:  # the unconditional row hears nothing
+        vis_all = torch.stack([vis_all[0], torch.zeros_like(vis_all[0])])
     ctx = s.h_lat[None].expand(2, -1, -1)
     mask = s.h_mask[None].expand(2, -1)
 
@@ -339,7 +343,8 @@ def cache_difference(gen, ex: Example, audio: np.ndarray, sample_rate: int, cont
     sample(velocity, x, logsnr_schedule(controls.steps, cfg.logsnr_min, cfg.logsnr_max),
            guidance=controls.guidance, sampler=cfg.sampler, guidance_mode=cfg.guidance_mode, generator=g)
     y = s.generate(cond, visible_until=vis, prompts=prompts, controls=torch.tensor([controls.density]),
-                   steps=controls.steps, guidance=controls.guidance, temperature=controls.temperature, seed=1234)
+                   steps=controls.steps, guidance=controls.guidance, temperature=controls.temperature, seed=1234,
+                   guide_input=gen.guide_input)
     return float((y - x[0]).abs().max())
 
 
@@ -454,7 +459,8 @@ def load_model(args, sample_rate: int):
     from model.embedded import create
     gen = create(sample_rate, checkpoint=args.checkpoint, prompt_encoder="lazy",
                  onset_threshold=getattr(args, "onset_threshold", None), relative=getattr(args, "relative", None),
-                 sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None))
+                 sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
+                 guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on")
     check_contract(gen)
     return gen
 
@@ -602,13 +608,14 @@ def tune(args, windows: int = 32) -> dict:
     return best
 
 
-TUNE_STREAM_GRID = [(on, rel, own) for own in (True, False) for on in (0.3, 0.35, 0.45)
-                    for rel in (0.0, 0.4, 0.6, 0.8)]
+TUNE_STREAM_GRID = [(on, rel, own, gi) for own in (True, False) for gi in (False, True)
+                    for on in (0.3, 0.35, 0.45) for rel in (0.0, 0.4, 0.6, 0.8)]
 
 
 def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     """Pick the decode thresholds (onset, relative) and whether the model's own notes
-    become its context (own_context) the way they are used: streaming
+    become its context (own_context) and whether CFG's unconditional branch hears the input
+    (guide_input), the way they are used: streaming
     *training* pieces (one per style, never the held-out ones) block by block, accompany
     mode, the decoded notes feeding back as context. Maximises harmonic x rhythmic
     agreement among settings that play at least half the true onsets; stores the choice in
@@ -626,25 +633,25 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     examples = [e for e in load_examples(data, per_style, args.seed + 7, held_out=False) if e.n_frames >= bars * BAR]
     audio = [render_input(e, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)]) for k, e in enumerate(examples)]
     results, best = [], None
-    own_before = gen.own_context
-    for on, rel, own in tqdm(TUNE_STREAM_GRID, desc="tune decode (streaming)", disable=args.no_progress):
+    own_before, gi_before = gen.own_context, gen.guide_input
+    for on, rel, own, gi in tqdm(TUNE_STREAM_GRID, desc="tune decode (streaming)", disable=args.no_progress):
         gen.decode_options = replace(base, onset_threshold=on, relative=rel)
-        gen.own_context = own
+        gen.own_context, gen.guide_input = own, gi
         counts, n_true = [], 0
         for k, (ex, a) in enumerate(zip(examples, audio)):
             ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + k)
             counts.append(score(stream(gen, a, ex, bars, ctl, args.mode, sr), ex, (0, bars * BAR)))
             n_true += score([n for n in ex.notes if n.start < bars * BAR], ex, (0, bars * BAR))["r_gen"]
-        res = {"onset_threshold": on, "relative": rel, "own_context": own, **summarise(counts)}
+        res = {"onset_threshold": on, "relative": rel, "own_context": own, "guide_input": gi, **summarise(counts)}
         res["onset_ratio"] = round(res["onsets"] / max(1, n_true), 3)
         results.append(res)
         if res["onset_ratio"] >= 0.5 and (best is None or res["harmonic"] * res["rhythmic"] > best["harmonic"] * best["rhythmic"]):
             best = res
     best = best or max(results, key=lambda x: x["harmonic"] * x["rhythmic"])
-    gen.decode_options, gen.own_context = base, own_before
+    gen.decode_options, gen.own_context, gen.guide_input = base, own_before, gi_before
     set_inference_defaults(args.checkpoint or CHECKPOINT,
                            decode={"onset_threshold": best["onset_threshold"], "relative": best["relative"]},
-                           sampling={"own_context": bool(best["own_context"])})
+                           sampling={"own_context": bool(best["own_context"]), "guide_input": bool(best["guide_input"])})
     return {"chosen": best, "grid": results}
 
 

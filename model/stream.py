@@ -285,7 +285,7 @@ class LMDMStream:
                  prompts: Sequence[tuple[object, float]] = (), controls=None,
                  steps: int = 8, guidance: float = 3.0, temperature: float = 1.0,
                  seed: int | None = None, sampler: str | None = None,
-                 guidance_mode: str | None = None) -> torch.Tensor:
+                 guidance_mode: str | None = None, guide_input: bool = False) -> torch.Tensor:
         """Denoise one block of T frames; returns (T, latent_dim) float32 (a new tensor).
 
         cond: (T, cond_dim) features of the target block (None: none);
@@ -293,7 +293,10 @@ class LMDMStream:
         also hides the newest -v context frames' features for this call (default: T if
         cond is given, else 0); prev_cond: (n, cond_dim) replaces the features of the
         newest n history frames (block_causal: n <= T, only the pending chunk);
-        prompts: [(embedding (prompt_dim,), weight), ...]; controls: (n_controls,)."""
+        prompts: [(embedding (prompt_dim,), weight), ...]; controls: (n_controls,);
+        guide_input: the unconditional row of CFG also hears no input (its context and
+        target features hidden), so guidance pushes towards the input as well as the
+        prompt (enc_dec and bidirectional; the context is then encoded for both rows)."""
         t0 = time.perf_counter()
         cfg, m, T, C = self.config, self.model, self.T, self.C
         v = (T if cond is not None else 0) if visible_until is None else int(visible_until)
@@ -322,9 +325,14 @@ class LMDMStream:
             self.t_cond.copy_(_tensor(cond, (T, cfg.cond_dim)))
         self.t_vis.zero_()
         self.t_vis[:max(v, 0)] = 1.0
-        tgt_static = m.embed_target_static(self.t_cond[None], self.t_vis[None])  # (1, T, d)
+        guide_input = bool(guide_input) and B == 2 and self.layout != "block_causal"
+        if guide_input:  # row 1: the same block with no input heard
+            tgt_static = m.embed_target_static(self.t_cond[None].expand(2, -1, -1),
+                                               torch.stack([self.t_vis, torch.zeros_like(self.t_vis)]))
+        else:
+            tgt_static = m.embed_target_static(self.t_cond[None], self.t_vis[None])  # (1, T, d)
         # ---- context: encode once (cached layouts) and pick the per-step function
-        step = self._prepare(v, B)
+        step = self._prepare(v, B, guide_input)
 
         schedule = logsnr_schedule(steps, cfg.logsnr_min, cfg.logsnr_max)
         g_all, add_all = m.step_conditioning(torch.tensor(schedule[:-1]), g_static)  # (N, B, d)
@@ -352,8 +360,9 @@ class LMDMStream:
         self.last_ms = (time.perf_counter() - t0) * 1000.0
         return out
 
-    def _prepare(self, v: int, B: int):
-        """Encode what this layout caches; return step(tokens (B, T+1, d)) -> (B, T, D)."""
+    def _prepare(self, v: int, B: int, guide_input: bool = False):
+        """Encode what this layout caches; return step(tokens (B, T+1, d)) -> (B, T, D).
+        guide_input: row 1 (CFG's unconditional) gets the context with no features heard."""
         m, C, T = self.model, self.C, self.T
         params = m.infer_params()  # per-layer weights, gathered once per block
         if self.layout == "block_causal":
@@ -364,10 +373,16 @@ class LMDMStream:
             views = self.step_views[B]
             return lambda tok: m.denoise(tok, rot, views, mask, params)
         vis = self._context_visibility(v, C)
-        ctx = m.embed_context(self.h_lat[None], self.h_mask[None], self.h_cond[None], vis[None])
+        rows = 2 if guide_input else 1
+        if guide_input:
+            vis = torch.stack([vis, torch.zeros_like(vis)])
+            ctx = m.embed_context(self.h_lat[None].expand(2, -1, -1), self.h_mask[None].expand(2, -1),
+                                  self.h_cond[None].expand(2, -1, -1), vis)
+        else:
+            ctx = m.embed_context(self.h_lat[None], self.h_mask[None], self.h_cond[None], vis[None])
         if self.layout == "enc_dec":
-            m.encode_context(ctx, self.rot_ctx, self.cache, 0, C, None, rows=1, params=params)
-            self.cache.share_rows(0, C, B)
+            m.encode_context(ctx, self.rot_ctx, self.cache, 0, C, None, rows=rows, params=params)
+            self.cache.share_rows(0, C, B if rows == 1 else 1)
             views = self.step_views[B]
             return lambda tok: m.denoise(tok, self.rot_tgt, views, None, params)
         ctx_b = ctx.expand(B, -1, -1)

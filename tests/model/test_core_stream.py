@@ -228,3 +228,30 @@ def test_warmup_leaves_a_fresh_stream():
     a.warmup(blocks=2, steps=2)
     assert a.frames == 0 and a.context_length == 0
     assert torch.equal(a.generate(steps=2, seed=3), b.generate(steps=2, seed=3))
+
+
+@pytest.mark.parametrize("layout", ["bidirectional", "enc_dec"])
+def test_guide_input_makes_the_unconditional_row_deaf(layout):
+    """guide_input: CFG's unconditional row hears neither prompt nor input, so guidance 0
+    (the unconditional prediction alone) equals a prompt-less generation with every
+    feature hidden."""
+    model = tiny_model()
+    cfg = model.cfg
+    C, T = cfg.context_frames, cfg.target_frames
+    prime, prime_cond = rand(C, cfg.latent_dim), rand(C, cfg.cond_dim, seed=1)
+    cond, prompt = rand(T, cfg.cond_dim, seed=2), rand(cfg.prompt_dim, seed=3)
+    kw = dict(visible_until=T, steps=3, seed=0, sampler="euler", guidance_mode="cfg")
+
+    def run(lay=layout, **extra):
+        s = LMDMStream(model, layout=lay)
+        s.push(prime, prime_cond)
+        return s.generate(cond, **{**kw, **extra})
+
+    deaf = run(visible_until=-C)  # no prompt, no features anywhere
+    torch.testing.assert_close(run(prompts=[(prompt, 1.0)], guidance=0.0, guide_input=True), deaf,
+                               atol=1e-5, rtol=1e-5)
+    guided = run(prompts=[(prompt, 1.0)], guidance=3.0, guide_input=True)
+    plain = run(prompts=[(prompt, 1.0)], guidance=3.0)
+    assert (guided - plain).abs().max() > 1e-3
+    torch.testing.assert_close(run(prompts=[(prompt, 1.0)], guidance=1.0, guide_input=True),
+                               run(prompts=[(prompt, 1.0)], guidance=1.0))  # no CFG: nothing to guide
