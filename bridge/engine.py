@@ -231,14 +231,27 @@ class Planner:
 
 def load_model(name: str, sample_rate: int) -> Generator:
     """model.api.load_generator, with any failure (a broken checkpoint raises whatever it
-    raises) turned into a ModelError that names the model."""
-    from model.api import ModelError, load_generator
+    raises) turned into a ModelError that names the model. When the *default* model was
+    asked for and cannot load (a damaged checkpoint, a broken torch install), the
+    rule-based baseline plays instead and the error is logged: the band still plays."""
+    from model.api import DEFAULT_MODEL, ModelError, load_generator
+
+    def load(n: str) -> Generator:
+        try:
+            return load_generator(n, sample_rate)
+        except ModelError:
+            raise
+        except Exception as exc:
+            raise ModelError(f"model {n!r} failed to load: {type(exc).__name__}: {exc}") from exc
     try:
-        return load_generator(name, sample_rate)
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(f"model {name!r} failed to load: {type(exc).__name__}: {exc}") from exc
+        return load(DEFAULT_MODEL if name == "default" else name)
+    except ModelError as exc:
+        if name != "default" or DEFAULT_MODEL == "baseline":
+            raise
+        import logging
+        logging.getLogger(__name__).error("%s; it is the default model: playing the rule-based "
+                                          "baseline instead", exc)
+        return load("baseline")
 
 
 @dataclass

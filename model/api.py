@@ -113,7 +113,7 @@ REGISTRY: dict[str, str] = {
     "baseline": "model.baseline:create",
     "embedded": "model.embedded:create",
 }
-DEFAULT_MODEL = "baseline"
+DEFAULT_MODEL = "embedded"  # bridge.engine.load_model falls back to "baseline" if it cannot load
 
 
 def available() -> list[str]:

@@ -114,3 +114,21 @@ def test_on_failure_dry_passes_the_live_input_to_the_mix(live_daemon):
     for stem in STEMS:
         assert probe.peak(stem, *failed) == 0.0  # the stems stay silent
     assert abs(probe.peak("mix_L", *failed) - probe.amp) < 0.01  # the mix carries the sine from in_1
+
+
+def test_unloadable_default_model_falls_back_to_the_baseline(monkeypatch, caplog):
+    """A damaged default model must not leave the performer without a band: "default"
+    falls back to the rule-based baseline (logged); naming the model explicitly still
+    fails with a clear error."""
+    from model import api
+    from model.api import ModelError
+    from bridge.engine import load_model
+
+    assert api.DEFAULT_MODEL != "baseline"
+    monkeypatch.setitem(api.REGISTRY, api.DEFAULT_MODEL, "model.no_such_module:create")
+    with caplog.at_level("ERROR"):
+        gen = load_model("default", 48000)
+    assert gen.name == "baseline"
+    assert "playing the rule-based baseline" in caplog.text and api.DEFAULT_MODEL in caplog.text
+    with pytest.raises(ModelError, match=api.DEFAULT_MODEL):
+        load_model(api.DEFAULT_MODEL, 48000)
