@@ -317,7 +317,8 @@ def _build_table() -> list[Address]:
         _setting("seed", Arg("seed", "int", -1, INT32[1]), -1,
                  "reproducible generation; -1: a fresh seed every block"),
         _setting("context_beats", Arg("beats", "float", 0, 512), gen["context_beats"],
-                 "how much past the model attends to"),
+                 "how much of its own past output the model attends to (the shipped embedded "
+                 "model keeps its own notes out of its context and hears only the input: no effect)"),
         _setting("input/gain", Arg("gain", "float", 0, 4), 1.0, "input gain before analysis"),
     ]
     for stem in api.STEMS:
