@@ -204,6 +204,10 @@ class DecodeOptions:
     floor: float = 0.2
     poly: dict[str, int] | None = None  # per-stem polyphony override
     pitch_classes: frozenset[int] | None = None  # key constraint: allowed pitch classes
+    # chord_tones > 0: per beat, the pitched stems together keep only this many pitch
+    # classes -- the strongest by the roll's summed level -- so bass, keys and lead agree
+    # on one chord instead of hedging between two (0 = off)
+    chord_tones: int = 0
     # the softest velocity a decoded note gets: a model's hedged onset values (below
     # ONSET_BASE, kept by a low or relative threshold) would otherwise all come out at
     # velocity 1 and be inaudible
@@ -225,6 +229,8 @@ def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
     roll = np.asarray(roll, np.float32)
     if roll.ndim != 2 or roll.shape[1] != layout.channels:
         raise ValueError(f"roll must be (frames, {layout.channels}), got {roll.shape}")
+    if options.chord_tones > 0:
+        roll = agree_on_chords(roll, layout, options.chord_tones)
     notes: list[GridNote] = []
     for spec in layout.stems:
         x = roll[:, layout.slice(spec.name)]
@@ -234,6 +240,27 @@ def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
             notes += _decode_pitched(x, x, spec, options)
     notes.sort(key=lambda n: (n.start, n.stem, n.pitch))
     return notes
+
+
+def agree_on_chords(roll: np.ndarray, layout: RollLayout, tones: int) -> np.ndarray:
+    """A copy of roll where, in every beat, pitched channels outside the beat's `tones`
+    strongest pitch classes (summed over the pitched stems and the beat's frames) are 0."""
+    pitched = [(layout.slice(s.name), (s.low + np.arange(s.pitches)) % 12) for s in layout.stems if not s.drums]
+    n, fpb = roll.shape[0], layout.frames_per_beat
+    beats = -(-n // fpb)
+    profile = np.zeros((beats, 12), np.float64)
+    for sl, pcs in pitched:
+        per_beat = np.add.reduceat(roll[:, sl], np.arange(0, n, fpb), axis=0)  # (beats, pitches)
+        np.add.at(profile.T, pcs, per_beat.T)
+    rank = np.argsort(-profile, axis=1, kind="stable")
+    keep = np.zeros((beats, 12), bool)
+    np.put_along_axis(keep, rank[:, :int(tones)], True, axis=1)
+    keep &= profile > 0
+    out = roll.copy()
+    frame_beat = np.arange(n) // fpb
+    for sl, pcs in pitched:
+        out[:, sl] *= keep[frame_beat][:, pcs]
+    return out
 
 
 def _velocity(v: float, floor: int = 1) -> int:

@@ -64,7 +64,8 @@ def set_inference_defaults(folder: Path | str, decode: dict | None = None, sampl
     path = Path(folder) / "config.yaml"
     doc = yaml.safe_load(path.read_text())
     if decode is not None:  # merged: keys not given (e.g. a hand-set "relative") stay
-        doc["meta"]["decode"] = {**doc["meta"].get("decode", {}), **{k: float(v) for k, v in decode.items()}}
+        plain = {k: int(v) if isinstance(v, (int, np.integer)) else float(v) for k, v in decode.items()}
+        doc["meta"]["decode"] = {**doc["meta"].get("decode", {}), **plain}
     if sampling is not None:
         doc["meta"]["sampling"] = {**doc["meta"].get("sampling", {}), **dict(sampling)}
     path.write_text(yaml.safe_dump(doc, sort_keys=False))

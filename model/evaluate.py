@@ -613,13 +613,14 @@ TUNE_STREAM_GRID = [(on, rel, own, gi) for own in (True, False) for gi in (False
 
 
 def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
-    """Pick the decode thresholds (onset, relative) and whether the model's own notes
-    become its context (own_context) and whether CFG's unconditional branch hears the input
-    (guide_input), the way they are used: streaming
-    *training* pieces (one per style, never the held-out ones) block by block, accompany
-    mode, the decoded notes feeding back as context. Maximises harmonic x rhythmic
-    agreement among settings that play at least half the true onsets; stores the choice in
-    the checkpoint's meta (decode, sampling.own_context)."""
+    """Pick the decode thresholds (onset, relative), whether the model's own notes become
+    its context (own_context) and whether CFG's unconditional branch hears the input
+    (guide_input), the way they are used: streaming *training* pieces (one per style,
+    never the held-out ones) block by block, accompany mode, the decoded notes feeding back
+    as context; then, with those, how many pitch classes the stems share per beat
+    (chord_tones, 0 = no limit). Maximises harmonic x rhythmic agreement x style adherence
+    among settings that play at least half the true onsets; stores the choice in the
+    checkpoint's meta (decode, sampling)."""
     from dataclasses import replace
 
     from tqdm import tqdm
@@ -632,27 +633,42 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     base = gen.decode_options
     examples = [e for e in load_examples(data, per_style, args.seed + 7, held_out=False) if e.n_frames >= bars * BAR]
     audio = [render_input(e, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)]) for k, e in enumerate(examples)]
-    results, best = [], None
+    n_true = sum(score([n for n in ex.notes if n.start < bars * BAR], ex, (0, bars * BAR))["r_gen"] for ex in examples)
     own_before, gi_before = gen.own_context, gen.guide_input
-    for on, rel, own, gi in tqdm(TUNE_STREAM_GRID, desc="tune decode (streaming)", disable=args.no_progress):
-        gen.decode_options = replace(base, onset_threshold=on, relative=rel)
+    clf = train_style_classifier(data, seed=args.seed)
+
+    def run(on: float, rel: float, own: bool, gi: bool, tones: int = 0) -> dict:
+        gen.decode_options = replace(base, onset_threshold=on, relative=rel, chord_tones=tones)
         gen.own_context, gen.guide_input = own, gi
-        counts, n_true = [], 0
+        counts, hits = [], np.zeros(2, int)
         for k, (ex, a) in enumerate(zip(examples, audio)):
             ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + k)
-            counts.append(score(stream(gen, a, ex, bars, ctl, args.mode, sr), ex, (0, bars * BAR)))
-            n_true += score([n for n in ex.notes if n.start < bars * BAR], ex, (0, bars * BAR))["r_gen"]
-        res = {"onset_threshold": on, "relative": rel, "own_context": own, "guide_input": gi, **summarise(counts)}
+            notes = stream(gen, a, ex, bars, ctl, args.mode, sr)
+            counts.append(score(notes, ex, (0, bars * BAR)))
+            hits += style_accuracy(clf, roll_windows(notes, bars * BAR), ex.style)
+        res = {"onset_threshold": on, "relative": rel, "own_context": own, "guide_input": gi,
+               "chord_tones": tones, **summarise(counts), "style": round(hits[0] / max(1, hits[1]), 4)}
         res["onset_ratio"] = round(res["onsets"] / max(1, n_true), 3)
-        results.append(res)
-        if res["onset_ratio"] >= 0.5 and (best is None or res["harmonic"] * res["rhythmic"] > best["harmonic"] * best["rhythmic"]):
-            best = res
-    best = best or max(results, key=lambda x: x["harmonic"] * x["rhythmic"])
+        return res
+
+    def pick(results: list[dict]) -> dict:
+        ok = [r for r in results if r["onset_ratio"] >= 0.5] or results
+        return max(ok, key=lambda x: x["harmonic"] * x["rhythmic"] * x["style"])
+
+    grid = [run(*cfg) for cfg in tqdm(TUNE_STREAM_GRID, desc="tune decode (streaming)", disable=args.no_progress)]
+    best = pick(grid)
+    keys = ("onset_threshold", "relative", "own_context", "guide_input")
+    chords = [best] + [run(*(best[k] for k in keys), tones) for tones in CHORD_TONES]
+    best = pick(chords)
     gen.decode_options, gen.own_context, gen.guide_input = base, own_before, gi_before
     set_inference_defaults(args.checkpoint or CHECKPOINT,
-                           decode={"onset_threshold": best["onset_threshold"], "relative": best["relative"]},
+                           decode={"onset_threshold": best["onset_threshold"], "relative": best["relative"],
+                                   "chord_tones": best["chord_tones"]},
                            sampling={"own_context": bool(best["own_context"]), "guide_input": bool(best["guide_input"])})
-    return {"chosen": best, "grid": results}
+    return {"chosen": best, "grid": grid, "chord_tones": chords}
+
+
+CHORD_TONES = (3, 4)  # tried after the grid (0, no limit, is the grid's own)
 
 
 def window_bar(model, b: dict, i: int, *, visible_until: int, context: str = "true", **sampling):

@@ -2,6 +2,8 @@
 with continuous, noisy rolls; the key constraint masks pitch classes."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -110,3 +112,29 @@ def test_hedged_onsets_decode_audible():
     assert notes[0].velocity == ROBUST.min_velocity >= 40
     loud = [GridNote("keys", 60, 100, 0, 4)]
     assert decode(encode(loud, 8), DEFAULT_LAYOUT, ROBUST)[0].velocity == 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(bass=pitched_notes("bass"), keys=pitched_notes("keys"), lead=pitched_notes("lead"), drums=drum_notes(),
+       tones=st.integers(1, 5))
+def test_chord_tones_limit_the_pitch_classes_of_every_beat(bass, keys, lead, drums, tones):
+    """chord_tones: per beat, the pitched stems together sound at most that many pitch
+    classes; drums are untouched; with all 12 allowed nothing changes."""
+    roll = encode(bass + keys + lead + drums, N_FRAMES)
+    out = decode(roll, DEFAULT_LAYOUT, replace(EXACT, chord_tones=tones))
+    fpb = DEFAULT_LAYOUT.frames_per_beat
+    for beat in range(N_FRAMES // fpb):
+        pcs = {n.pitch % 12 for n in out if n.stem != "drums" and n.start < (beat + 1) * fpb and n.end > beat * fpb}
+        assert len(pcs) <= tones, (beat, pcs)
+    drums_of = lambda ns: sorted((n for n in ns if n.stem == "drums"), key=_key)  # noqa: E731
+    assert drums_of(out) == drums_of(decode(roll))
+    full = decode(roll, DEFAULT_LAYOUT, replace(EXACT, chord_tones=12))
+    assert sorted(full, key=_key) == sorted(decode(roll), key=_key)
+
+
+def test_chord_tones_keep_the_strongest_pitch_classes():
+    # a C major triad held in bass, keys and lead, one loud C# in the keys, one soft D
+    notes = [GridNote("bass", 36, 100, 0, 4), GridNote("keys", 64, 100, 0, 4), GridNote("keys", 67, 100, 0, 4),
+             GridNote("lead", 72, 100, 0, 4), GridNote("keys", 61, 127, 0, 1), GridNote("lead", 74, 20, 0, 1)]
+    out = decode(encode(notes, 4), DEFAULT_LAYOUT, replace(EXACT, chord_tones=3))
+    assert {n.pitch for n in out} == {36, 64, 67, 72}

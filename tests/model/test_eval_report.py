@@ -40,6 +40,7 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     assert meta["sampling"]["sampler"] in ("euler", "pingpong") and 0 < meta["decode"]["onset_threshold"] < 1
     # --tune-stream stored its streaming choice too
     assert isinstance(meta["sampling"]["own_context"], bool) and 0 <= meta["decode"]["relative"] < 1
+    assert isinstance(meta["sampling"]["guide_input"], bool) and meta["decode"]["chord_tones"] in (0, 3, 4)
     assert r["plots"] and all((tmp_path / "img").joinpath(p.split("/")[-1]).stat().st_size > 1000 for p in r["plots"])
 
 
