@@ -11,7 +11,8 @@ Metrics, on the stems that are not the live part (the live stem's ground truth *
 input, so scoring it would be trivial):
   harmonic   share of pitched onsets whose pitch class sounds in the same beat in the
              reference = input + the true stems other than the one scored;
-  rhythmic   onset F-measure (+-1 frame) against the reference's onsets;
+  rhythmic   onset F-measure (+-1 frame) against the reference's onsets (pooled over
+             the scored stems; `per_stem` gives each stem's, with precision and recall);
   style      accuracy of a logistic-regression style classifier (trained on the training
              split's ground truth, 4-bar windows) on the output, label = prompted style;
   drift      the metrics per 8-bar window over a 64-bar stream (a held-out piece looped);
@@ -44,7 +45,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", default=None, help="embedded checkpoint folder (default: shipped)")
     p.add_argument("--pieces-per-style", type=int, default=2)
     p.add_argument("--bars", type=int, default=16, help="bars streamed per held-out piece")
-    p.add_argument("--drift-pieces", type=int, default=4)
+    p.add_argument("--drift-pieces", type=int, default=10,
+                   help="looped held-out pieces, one per groove style (10 = all: each window's style "
+                        "score then rests on 20 four-bar windows)")
     p.add_argument("--drift-bars", type=int, default=64)
     p.add_argument("--mode", default="accompany", choices=("accompany", "delay"))
     p.add_argument("--steps", type=int, default=8)
@@ -212,31 +215,40 @@ def score(gen_notes: list[GridNote], ex: Example, frame_range: tuple[int, int]) 
             continue
         ref_notes = ex.input_notes + [n for n in ex.notes if n.stem not in (stem, ex.live)]
         gen = [n for n in gen_notes if n.stem == stem and a <= n.start < b]
+        c = dict.fromkeys(("h_hit", "h_all", "r_tp_p", "r_gen", "r_tp_r", "r_ref"), 0)
         if stem in PITCHED:
             pcs = _pc_per_beat(ref_notes, n_beats)
-            for n in gen:
-                counts["h_all"] += 1
-                counts["h_hit"] += bool(pcs[n.start // FPB, n.pitch % 12])
+            c["h_all"] = len(gen)
+            c["h_hit"] = sum(bool(pcs[n.start // FPB, n.pitch % 12]) for n in gen)
         counts[f"n_{stem}"] = len(gen)
         g = _onset_frames(gen, n_frames)[a:b]
         r = _onset_frames([n for n in ref_notes if a <= n.start < b], n_frames)[a:b]
         near = lambda m: m | np.r_[m[1:], False] | np.r_[False, m[:-1]]  # noqa: E731
-        counts["r_tp_p"] += int((g & near(r)).sum())
-        counts["r_gen"] += int(g.sum())
-        counts["r_tp_r"] += int((r & near(g)).sum())
-        counts["r_ref"] += int(r.sum())
+        c.update(r_tp_p=int((g & near(r)).sum()), r_gen=int(g.sum()), r_tp_r=int((r & near(g)).sum()), r_ref=int(r.sum()))
+        for k, v in c.items():
+            counts[k] += v
+            counts[f"{stem}:{k}"] = v
     return counts
 
 
 def summarise(counts: list[dict]) -> dict:
     keys = sorted({k for x in counts for k in x})
     c = {k: sum(x.get(k, 0) for x in counts) for k in keys}
-    h = c["h_hit"] / c["h_all"] if c.get("h_all") else 0.0
+    out = _agreement(c)
+    out.update(onsets=c.get("r_gen", 0), notes_per_stem={k[2:]: v for k, v in c.items() if k.startswith("n_")})
+    stems = sorted({k.split(":")[0] for k in c if ":" in k}, key=STEMS.index)
+    out["per_stem"] = {st: _agreement({k.split(":")[1]: v for k, v in c.items() if k.startswith(st + ":")},
+                                      harmonic=st in PITCHED) for st in stems}
+    return out
+
+
+def _agreement(c: dict, harmonic: bool = True) -> dict:
+    """Pooled counts -> harmonic agreement and the onset F-measure."""
     p = c["r_tp_p"] / c["r_gen"] if c.get("r_gen") else 0.0
     r = c["r_tp_r"] / c["r_ref"] if c.get("r_ref") else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"harmonic": round(h, 4), "rhythmic": round(f, 4), "onsets": c.get("r_gen", 0),
-            "notes_per_stem": {k[2:]: v for k, v in c.items() if k.startswith("n_")}}
+    out = {"harmonic": round(c["h_hit"] / c["h_all"], 4) if c.get("h_all") else 0.0} if harmonic else {}
+    return {**out, "rhythmic": round(f, 4), "precision": round(p, 4), "recall": round(r, 4)}
 
 
 # ---------------------------------------------------------------------------- style classifier
