@@ -454,7 +454,7 @@ def evaluate(args) -> dict:
         "harmonic_above_baseline": md["harmonic"] > bl["harmonic"],
         "rhythmic_above_baseline": md["rhythmic"] > bl["rhythmic"],
         "style>=0.8": md["style"] >= 0.8,
-        "drift_within_10pct": all(v["within_10pct"] for v in report["drift"].values()),
+        "drift_within_10pct": bool(report["drift"]) and all(v["within_10pct"] for v in report["drift"].values()),
         "rtf<=0.1": report["rtf"]["rtf_median"] <= 0.1,
     }
     report["plots"] = [p for _, p in plotted]
