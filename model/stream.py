@@ -296,7 +296,8 @@ class LMDMStream:
         prompts: [(embedding (prompt_dim,), weight), ...]; controls: (n_controls,);
         guide_input: the unconditional row of CFG also hears no input (its context and
         target features hidden), so guidance pushes towards the input as well as the
-        prompt (enc_dec and bidirectional; the context is then encoded for both rows)."""
+        prompt (enc_dec and bidirectional, whose context is then encoded for both rows;
+        block_causal ignores it: its chunks are encoded once, shared by both rows)."""
         t0 = time.perf_counter()
         cfg, m, T, C = self.config, self.model, self.T, self.C
         v = (T if cond is not None else 0) if visible_until is None else int(visible_until)
