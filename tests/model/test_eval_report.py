@@ -29,6 +29,9 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     for c in r["candidates"].values():
         assert set(c) >= {"harmonic", "rhythmic", "style"}
         assert all(0 <= c[k] <= 1 for k in ("harmonic", "rhythmic", "style"))
+        # per stem: the pitched stems have harmonic agreement, every scored stem an onset F
+        assert c["per_stem"] and all(0 <= x["rhythmic"] <= 1 for x in c["per_stem"].values())
+        assert all(("harmonic" in x) == (st != "drums") for st, x in c["per_stem"].items())
     gt, rnd = r["candidates"]["ground_truth"], r["candidates"]["random"]
     assert gt["harmonic"] > rnd["harmonic"], "the truth agrees with itself better than noise"
     assert gt["style"] >= rnd["style"]
