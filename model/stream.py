@@ -327,11 +327,8 @@ class LMDMStream:
         self.t_vis.zero_()
         self.t_vis[:max(v, 0)] = 1.0
         guide_input = bool(guide_input) and B == 2 and self.layout != "block_causal"
-        if guide_input:  # row 1: the same block with no input heard
-            tgt_static = m.embed_target_static(self.t_cond[None].expand(2, -1, -1),
-                                               torch.stack([self.t_vis, torch.zeros_like(self.t_vis)]))
-        else:
-            tgt_static = m.embed_target_static(self.t_cond[None], self.t_vis[None])  # (1, T, d)
+        t_vis = self._deaf_row(self.t_vis, guide_input)  # row 1 (guide_input): no input heard
+        tgt_static = m.embed_target_static(self.t_cond[None].expand(len(t_vis), -1, -1), t_vis)  # (1|2, T, d)
         # ---- context: encode once (cached layouts) and pick the per-step function
         step = self._prepare(v, B, guide_input)
 
@@ -361,6 +358,11 @@ class LMDMStream:
         self.last_ms = (time.perf_counter() - t0) * 1000.0
         return out
 
+    @staticmethod
+    def _deaf_row(vis: torch.Tensor, deaf: bool) -> torch.Tensor:
+        """(n,) feature visibility -> (1, n), or (2, n) with a second row that hears nothing."""
+        return torch.stack([vis, torch.zeros_like(vis)]) if deaf else vis[None]
+
     def _prepare(self, v: int, B: int, guide_input: bool = False):
         """Encode what this layout caches; return step(tokens (B, T+1, d)) -> (B, T, D).
         guide_input: row 1 (CFG's unconditional) gets the context with no features heard."""
@@ -374,13 +376,10 @@ class LMDMStream:
             views = self.step_views[B]
             return lambda tok: m.denoise(tok, rot, views, mask, params)
         vis = self._context_visibility(v, C)
-        rows = 2 if guide_input else 1
-        if guide_input:
-            vis = torch.stack([vis, torch.zeros_like(vis)])
-            ctx = m.embed_context(self.h_lat[None].expand(2, -1, -1), self.h_mask[None].expand(2, -1),
-                                  self.h_cond[None].expand(2, -1, -1), vis)
-        else:
-            ctx = m.embed_context(self.h_lat[None], self.h_mask[None], self.h_cond[None], vis[None])
+        vis = self._deaf_row(vis, guide_input)
+        rows = len(vis)
+        ctx = m.embed_context(self.h_lat[None].expand(rows, -1, -1), self.h_mask[None].expand(rows, -1),
+                              self.h_cond[None].expand(rows, -1, -1), vis)
         if self.layout == "enc_dec":
             m.encode_context(ctx, self.rot_ctx, self.cache, 0, C, None, rows=rows, params=params)
             self.cache.share_rows(0, C, B if rows == 1 else 1)
