@@ -52,7 +52,7 @@ import torch
 from model.cache import KVCache, RingKVCache
 from model.config import LAYOUTS, LMDMConfig
 from model.sampler import logsnr_schedule, sample
-from model.transformer import LMDMTransformer, positions
+from model.transformer import LayerWork, LMDMTransformer, positions
 
 
 def _tensor(x, shape: tuple[int, ...] | None = None) -> torch.Tensor:
@@ -110,6 +110,9 @@ class LMDMStream:
         self.x = torch.zeros(1, T, D)  # the sample being denoised
         self.noise = torch.zeros(1, T, D)  # ping-pong's fresh noise
         self.xw = torch.zeros(T + 1, cfg.d_model)  # the noisy latent's projection; row T stays 0
+        # per batch size: the step's tokens (B, T+1, d), rebuilt in place every step
+        self.tokens = {b: torch.zeros(b, T + 1, cfg.d_model) for b in range(1, self.max_batch + 1)}
+        self._works: dict[tuple[int, int], LayerWork] = {}  # layer_infer's work areas, by (B, L)
         # Fixed RoPE rotations of the window-relative layouts.
         rot = model.rotary
         self.rot_ctx = rot(positions(0, C))
@@ -275,7 +278,8 @@ class LMDMStream:
         mask = self.cache.begin(k)
         read = self.cache.global_slot  # context chunks never see the global token
         m.encode_context(tokens, m.rotary(positions(k * T, T)), self.cache, self.cache.work, read,
-                         None if mask is None else mask[..., :read], rows=1, params=params)
+                         None if mask is None else mask[..., :read], rows=1, params=params,
+                         work=self._work(1, T))
         self.cache.commit(k, rows)  # work area -> ring slot, for every CFG row
         self.chunks += 1
         self.pending = False
@@ -338,8 +342,10 @@ class LMDMStream:
         template = m.token_template(tgt_static, g_all, add_all)  # (N, B, T+1, d)
         xw = self.xw
 
+        tokens = self.tokens[B]
+
         def velocity(x, i, t):
-            out = step(m.step_tokens(x, template[i], xw))  # (B, T, D)
+            out = step(m.step_tokens(x, template[i], xw, out=tokens))  # (B, T, D)
             return out[:1], (out[1:] if B == 2 else None)
 
         # ---- sample
@@ -358,6 +364,16 @@ class LMDMStream:
         self.last_ms = (time.perf_counter() - t0) * 1000.0
         return out
 
+    def _work(self, B: int, L: int) -> LayerWork:
+        """The work area of layer_infer for inputs (B, L, d), made at first use (the
+        warm-up blocks) and kept: layers and blocks share it."""
+        w = self._works.get((B, L))
+        if w is None:
+            cfg = self.config
+            w = self._works[(B, L)] = LayerWork(B, L, cfg.d_model, cfg.n_heads, cfg.head_dim,
+                                                int(cfg.d_model * cfg.mlp_ratio))
+        return w
+
     @staticmethod
     def _deaf_row(vis: torch.Tensor, deaf: bool) -> torch.Tensor:
         """(n,) feature visibility -> (1, n), or (2, n) with a second row that hears nothing."""
@@ -373,21 +389,23 @@ class LMDMStream:
             k = self.chunks
             mask = self.cache.begin(k)
             rot = m.rotary(positions(k * T, T + 1))  # the global token sits right after
-            views = self.step_views[B]
-            return lambda tok: m.denoise(tok, rot, views, mask, params)
+            views, work = self.step_views[B], self._work(B, T + 1)
+            return lambda tok: m.denoise(tok, rot, views, mask, params, work)
         vis = self._context_visibility(v, C)
         vis = self._deaf_row(vis, guide_input)
         rows = len(vis)
         ctx = m.embed_context(self.h_lat[None].expand(rows, -1, -1), self.h_mask[None].expand(rows, -1),
                               self.h_cond[None].expand(rows, -1, -1), vis)
         if self.layout == "enc_dec":
-            m.encode_context(ctx, self.rot_ctx, self.cache, 0, C, None, rows=rows, params=params)
+            m.encode_context(ctx, self.rot_ctx, self.cache, 0, C, None, rows=rows, params=params,
+                             work=self._work(rows, C))
             self.cache.share_rows(0, C, B if rows == 1 else 1)
-            views = self.step_views[B]
-            return lambda tok: m.denoise(tok, self.rot_tgt, views, None, params)
+            views, work = self.step_views[B], self._work(B, T + 1)
+            return lambda tok: m.denoise(tok, self.rot_tgt, views, None, params, work)
         ctx_b = ctx.expand(B, -1, -1)
+        work = self._work(B, C + T + 1)
 
         def full(tok):  # bidirectional: the whole window, every step
-            h = m.run_infer(torch.cat([ctx_b, tok], dim=1), self.rot_all, None, params)
+            h = m.run_infer(torch.cat([ctx_b, tok], dim=1), self.rot_all, None, params, work)
             return m.output(h[:, C:C + T])
         return full

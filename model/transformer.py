@@ -172,36 +172,84 @@ def qk_normed(qk: torch.Tensor, gain: torch.Tensor | None) -> torch.Tensor:
 _EPS = torch.tensor(1e-6)  # QK-norm epsilon as a tensor, for addcmul
 
 
-def layer_infer(p: tuple, x: torch.Tensor, rot: torch.Tensor, view=None, mask=None) -> torch.Tensor:
+class LayerWork:
+    """Preallocated intermediates of layer_infer for inputs of one shape (B, L, d): the
+    qkv projection, the QK-normed and the rotated q/k, the MLP's hidden layer, and every
+    view the layer reads them through (complex views for RoPE, transposes for SDPA).
+
+    A stream keeps one per shape it runs (model/stream.py), shared by all layers (they
+    run one after another), so a denoising step allocates only what SDPA and LayerNorm
+    return and creates almost no views: on a 34-row step the Python-side view and
+    allocation calls are a measurable part of the time (docs/performance.md)."""
+
+    def __init__(self, B: int, L: int, d: int, H: int, hd: int, hidden: int) -> None:
+        half = hd // 2
+        self.shape = (B, L, d)
+        self.qkv = torch.empty(B * L, 3 * d)
+        qkv5 = self.qkv.view(B, L, 3, H, hd)
+        self.qk_in, self.v = qkv5[:, :, :2], qkv5[:, :, 2]  # (B, L, 2, H, hd), (B, L, H, hd)
+        self.r = torch.empty(B, L, 2, H, 1)  # per-head 1 / RMS
+        self.qk = torch.empty(B, L, 2, H, hd)  # normed q and k
+        self.qk_c = torch.view_as_complex(self.qk.unflatten(-1, (half, 2)))  # (B, L, 2, H, half)
+        self.k_c = self.qk_c[:, :, 1]
+        self.q_c = self.qk_c[:, :, 0]
+        self.rot = torch.empty(B, L, 2, H, hd)  # rotated q (and k, bidirectional)
+        self.rot_c = torch.view_as_complex(self.rot.unflatten(-1, (half, 2)))
+        self.rq_c = self.rot_c[:, :, 0]
+        self.q_t, self.k_t = self.rot[:, :, 0].transpose(1, 2), self.rot[:, :, 1].transpose(1, 2)
+        self.v_t = self.v.transpose(1, 2)  # (B, H, L, hd) views for SDPA
+        self.h = torch.empty(B * L, hidden)
+
+    @classmethod
+    def for_params(cls, p: tuple, B: int, L: int) -> "LayerWork":
+        """A work area for layer_infer(p, x) with x of shape (B, L, d)."""
+        wqkv, w1, H, hd = p[1], p[5], p[10], p[11]
+        return cls(B, L, wqkv.shape[0], H, hd, w1.shape[1])
+
+
+def layer_infer(p: tuple, x: torch.Tensor, rot: torch.Tensor, view=None, mask=None,
+                work: LayerWork | None = None) -> torch.Tensor:
     """One pre-norm block at inference (inference_mode): x (B, L, d) is updated in place
     and returned.  The math of Block.forward in the fewest ops: the residual adds are
     folded into the out-projection and fc2 GEMMs (addmm_, beta = 1), QK-norm takes five
-    small ops (qk_normed), cached keys are rotated straight into their slots (write_kv),
-    weights come pre-gathered (Block.infer_params).
+    small ops (qk_normed's math, written into `work`), cached keys are rotated straight
+    into their slots, weights come pre-gathered (Block.infer_params).
 
     rot: (L, 1, 1, hd/2) rotations of this input's positions.
     view: None (attend to this input's own K/V: the bidirectional path) or one layer's
     entry of KVCache.views(): this input's K/V are written into the cache, then the
-    queries attend to the read slots.  mask: None or one SDPA broadcasts."""
+    queries attend to the read slots.  mask: None or one SDPA broadcasts.
+    work: a LayerWork of x's shape (None: a fresh one, i.e. allocated per call)."""
     n1, wqkv, gain, wout, n2, w1, b1, w2, b2, act, H, hd = p
     B, L, d = x.shape
+    w = LayerWork.for_params(p, B, L) if work is None else work
     x2 = x.view(B * L, d)
-    qkv = torch.mm(F.layer_norm(x2, (d,), n1, None, 1e-6), wqkv).view(B, L, 3, H, hd)
-    qk = qk_normed(qkv[:, :, :2], gain)  # (B, L, 2, H, hd)
-    v = qkv[:, :, 2]
+    torch.mm(F.layer_norm(x2, (d,), n1, None, 1e-6), wqkv, out=w.qkv)
+    if gain is None:
+        w.qk.copy_(w.qk_in)
+    else:  # RMS over hd with eps 1e-6, then the gain (Attention._qkv's math)
+        torch.linalg.vector_norm(w.qk_in, dim=-1, keepdim=True, out=w.r)
+        torch.addcmul(_EPS, w.r, w.r, value=1.0 / hd, out=w.r).rsqrt_()
+        torch.mul(w.qk_in, w.r, out=w.qk).mul_(gain)
     if view is None:  # q and k rotated in one op
-        qk = apply_rope(qk, rot)
-        o = F.scaled_dot_product_attention(qk[:, :, 0].transpose(1, 2), qk[:, :, 1].transpose(1, 2),
-                                           v.transpose(1, 2), attn_mask=mask)
+        torch.mul(w.qk_c, rot, out=w.rot_c)
+        o = F.scaled_dot_product_attention(w.q_t, w.k_t, w.v_t, attn_mask=mask)
     else:
         k_read, v_read, writes = view
-        write_kv(qk[:, :, 1], v, rot, writes)
-        q = apply_rope(qk[:, :, 0], rot[:, 0])  # (B, L, H, hd)
-        o = F.scaled_dot_product_attention(q.transpose(1, 2), k_read, v_read, attn_mask=mask)
+        r = rot[:, 0]  # (L, 1, hd/2)
+        for src, n, kd, vd in writes:
+            if n == L:  # the whole input (every step's single write run)
+                torch.mul(w.k_c, r, out=kd)
+                vd.copy_(w.v)
+            else:
+                torch.mul(w.k_c[:, src:src + n], r[src:src + n], out=kd)
+                vd.copy_(w.v[:, src:src + n])
+        torch.mul(w.q_c, r, out=w.rq_c)
+        o = F.scaled_dot_product_attention(w.q_t, k_read, v_read, attn_mask=mask)
     # SDPA's CPU output is (B, L, H, hd) in memory: this reshape is a view, not a copy
     x2.addmm_(o.transpose(1, 2).reshape(B * L, d), wout)
-    h = torch.addmm(b1, F.layer_norm(x2, (d,), n2, None, 1e-6), w1)
-    x2.addmm_(activation(act, h, inplace=True), w2).add_(b2)
+    torch.addmm(b1, F.layer_norm(x2, (d,), n2, None, 1e-6), w1, out=w.h)
+    x2.addmm_(activation(act, w.h, inplace=True), w2).add_(b2)
     return x
 
 
@@ -385,30 +433,32 @@ class LMDMTransformer(nn.Module):
         """Per-layer weights for layer_infer; gather once per block."""
         return [blk.infer_params() for blk in self.blocks]
 
-    def run_infer(self, h, rot, mask=None, params=None):
-        """Inference version of run_full (no cache; h (B, L, d) is overwritten)."""
+    def run_infer(self, h, rot, mask=None, params=None, work=None):
+        """Inference version of run_full (no cache; h (B, L, d) is overwritten).
+        work: a LayerWork of h's shape, or None."""
         for p in params or self.infer_params():
-            h = layer_infer(p, h, rot, None, mask)
+            h = layer_infer(p, h, rot, None, mask, work)
         return h
 
     def encode_context(self, tokens, rot, cache: KVCache, start: int, read: int,
-                       mask=None, rows: int = 1, params=None) -> None:
+                       mask=None, rows: int = 1, params=None, work=None) -> None:
         """Run context tokens (rows, L, d) through every layer, leaving their K/V in the cache
         at slots [start, start+L) of batch rows [0, rows); they attend to slots [0, read).
-        tokens is overwritten (inference only)."""
+        tokens is overwritten (inference only); work: a LayerWork of its shape, or None."""
         params = params or self.infer_params()
         views = cache.views(rows, ((0, start, tokens.shape[1]),), read)
         h = tokens
         for p, view in zip(params[:-1], views):
-            h = layer_infer(p, h, rot, view, mask)
+            h = layer_infer(p, h, rot, view, mask, work)
         kv_infer(params[-1], h, rot, views[-1][2])  # the last layer's outputs are never read
 
-    def denoise(self, tokens, rot, views, mask=None, params=None):
+    def denoise(self, tokens, rot, views, mask=None, params=None, work=None):
         """Target+global tokens (B, T+1, d) -> velocity (B, T, D).  views: from
-        KVCache.views(B, writes, read), made once per block.  tokens is overwritten."""
+        KVCache.views(B, writes, read), made once per block.  tokens is overwritten;
+        work: a LayerWork of its shape, or None."""
         h = tokens
         for p, view in zip(params or self.infer_params(), views):
-            h = layer_infer(p, h, rot, view, mask)
+            h = layer_infer(p, h, rot, view, mask, work)
         return self.output_all(h)[:, :-1]
 
     def output_all(self, h):
@@ -433,10 +483,11 @@ class LMDMTransformer(nn.Module):
         out[:, :, T].copy_(g_all)
         return out
 
-    def step_tokens(self, x, template, xw):
+    def step_tokens(self, x, template, xw, out=None):
         """x (1, T, D) noisy latent, template (B, T+1, d) one step of token_template,
-        xw (T+1, d) a scratch buffer whose last row is zero -> fresh (B, T+1, d) tokens.
-        Two ops per step: the projection into xw and one broadcast add."""
+        xw (T+1, d) a scratch buffer whose last row is zero -> (B, T+1, d) tokens, in
+        `out` if given (else a new tensor).  Two ops per step: the projection into xw
+        and one broadcast add."""
         T = x.shape[1]
         torch.mm(x[0], self.tgt_in.weight.t(), out=xw[:T])
-        return torch.add(template, xw)
+        return torch.add(template, xw, out=out)
