@@ -68,6 +68,11 @@ class KVCache:
         for buf in (*self.k, *self.v):
             buf[1:rows, start:end].copy_(buf[:1, start:end].expand(rows - 1, -1, -1, -1))
 
+    def copy_row(self, src: int, dst: int, start: int, end: int) -> None:
+        """Copy batch row src of slots [start, end) to batch row dst."""
+        for buf in (*self.k, *self.v):
+            buf[dst, start:end].copy_(buf[src, start:end])
+
     def reset(self) -> None:
         for buf in (*self.k, *self.v):
             buf.zero_()

@@ -154,7 +154,7 @@ class EmbeddedGenerator:
                  layout: str | None = None, threads: int | None = None, onset_threshold: float | None = None,
                  relative: float | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
-                 guide_input: bool | None = None):
+                 guide_input: bool | None = None, input_guidance: float | None = None):
         import torch
 
         from model.features import FeatureStream
@@ -194,6 +194,11 @@ class EmbeddedGenerator:
         # guide_input: CFG's unconditional branch hears no input either, so guidance also
         # pulls the output towards what the performer plays (chosen like own_context)
         self.guide_input = bool(smp.get("guide_input", False) if guide_input is None else guide_input)
+        # input_guidance: a separate guidance scale for the input (a third CFG row that hears
+        # the input but no prompt); /lmdm/guidance then scales the prompt alone. None or
+        # <= 0: one scale for both
+        ig = smp.get("input_guidance") if input_guidance is None else input_guidance
+        self.input_guidance = float(ig) if ig is not None and float(ig) > 0 else None
         self._key_text: str | None = None
         self._key_pcs = None
         self._density = np.zeros(1, np.float32)  # staging for the control tensor
@@ -273,7 +278,8 @@ class EmbeddedGenerator:
                                  controls=torch.from_numpy(self._density), steps=int(controls.steps),
                                  guidance=float(controls.guidance), temperature=float(controls.temperature) * self.temperature_scale,
                                  seed=seed, sampler=self.sampler, guidance_mode=self.guidance_mode,
-                                 guide_input=self.guide_input and not free)
+                                 guide_input=self.guide_input and not free,
+                                 input_guidance=self.input_guidance)
         roll = from_latent(y.numpy())  # (T, channels) in [0, 1]
         notes = decode(roll, self.layout, self._decode_options(controls))
         if self.own_context:  # otherwise the next block masks this one out anyway
@@ -314,5 +320,6 @@ class EmbeddedGenerator:
 
 def create(sample_rate: int, **options) -> EmbeddedGenerator:
     """Registered in model/api.py as "embedded". Options: checkpoint, prompt_encoder
-    ("eager" | "lazy" | "table"), layout, threads, onset_threshold, sampler, guidance_mode."""
+    ("eager" | "lazy" | "table"), layout, threads, onset_threshold, relative, sampler,
+    guidance_mode, guide_input, input_guidance."""
     return EmbeddedGenerator(sample_rate, **options)

@@ -61,6 +61,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--guidance-mode", default=None, choices=("cfg", "cfg++"))
     p.add_argument("--guide-input", default=None, choices=("on", "off"),
                    help="override the checkpoint's choice: CFG's unconditional branch also hears no input")
+    p.add_argument("--input-guidance", type=float, default=None,
+                   help="override the checkpoint's separate input guidance scale (with guide-input; "
+                        "0 = one scale for prompt and input)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tune", action="store_true",
                    help="first pick the sampler and decode thresholds on training windows and store them in the checkpoint")
@@ -331,23 +334,27 @@ def cache_difference(gen, ex: Example, audio: np.ndarray, sample_rate: int, cont
     prompts = gen.prompts.weighted(controls.prompts)
     P = cfg.prompt_dim
     mixed = sum(torch.as_tensor(e) * w for e, w in prompts) / sum(w for _, w in prompts)
-    prompt = torch.stack([mixed, m.null_prompt.detach()])  # (2, P): CFG rows
-    ctrl = torch.tensor([[controls.density]] * 2, dtype=torch.float32)
+    w_in = gen.input_guidance if gen.guide_input else None
+    R = 2 if w_in is None else 3  # CFG rows: prompt + input, neither (or no prompt), [input only]
+    prompt = torch.stack([mixed] + [m.null_prompt.detach()] * (R - 1))  # (R, P)
+    ctrl = torch.tensor([[controls.density]] * R, dtype=torch.float32)
     vis = -2
     ctx_vis = s.h_vis.clone()
     ctx_vis[C + vis:] = 0
-    cond_all = torch.cat([s.h_cond, cond])[None].expand(2, -1, -1)
-    vis_all = torch.cat([ctx_vis, torch.zeros(T)])[None].expand(2, -1)
+    cond_all = torch.cat([s.h_cond, cond])[None].expand(R, -1, -1)
+    vis_all = torch.cat([ctx_vis, torch.zeros(T)])[None].expand(R, -1)
     if gen.guide_input:  # the unconditional row hears nothing
-        vis_all = torch.stack([vis_all[0], torch.zeros_like(vis_all[0])])
-    ctx = s.h_lat[None].expand(2, -1, -1)
-    mask = s.h_mask[None].expand(2, -1)
+        vis_all = torch.stack([vis_all[0], torch.zeros_like(vis_all[0]), vis_all[0]][:R])
+    ctx = s.h_lat[None].expand(R, -1, -1)
+    mask = s.h_mask[None].expand(R, -1)
 
     def velocity(x, *step):  # (x, i, t) in the core's sampler; t is last
         t = step[-1]
         with torch.no_grad():
-            out = m(ctx, x.expand(2, -1, -1), torch.full((2,), t), context_mask=mask, cond=cond_all,
+            out = m(ctx, x.expand(R, -1, -1), torch.full((R,), t), context_mask=mask, cond=cond_all,
                     cond_vis=vis_all, prompt=prompt[:, :P], controls=ctrl, layout="enc_dec")
+        if R == 3:  # separate input and prompt scales (LMDMStream.generate)
+            return out[:1], out[1:2], out[1:2] + w_in * (out[2:3] - out[1:2]) + controls.guidance * (out[:1] - out[2:3])
         return out[:1], out[1:]
 
     g = torch.Generator().manual_seed(1234)
@@ -356,7 +363,7 @@ def cache_difference(gen, ex: Example, audio: np.ndarray, sample_rate: int, cont
            guidance=controls.guidance, sampler=cfg.sampler, guidance_mode=cfg.guidance_mode, generator=g)
     y = s.generate(cond, visible_until=vis, prompts=prompts, controls=torch.tensor([controls.density]),
                    steps=controls.steps, guidance=controls.guidance, temperature=controls.temperature, seed=1234,
-                   guide_input=gen.guide_input)
+                   guide_input=gen.guide_input, input_guidance=w_in)
     return float((y - x[0]).abs().max())
 
 
@@ -472,7 +479,8 @@ def load_model(args, sample_rate: int):
     gen = create(sample_rate, checkpoint=args.checkpoint, prompt_encoder="lazy",
                  onset_threshold=getattr(args, "onset_threshold", None), relative=getattr(args, "relative", None),
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
-                 guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on")
+                 guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
+                 input_guidance=getattr(args, "input_guidance", None))
     check_contract(gen)
     return gen
 

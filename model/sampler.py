@@ -20,8 +20,10 @@ from typing import Callable
 
 import torch
 
-# velocity(x, i, t): the step index i lets the caller use per-step precomputed inputs
-Velocity = Callable[[torch.Tensor, int, float], tuple[torch.Tensor, torch.Tensor | None]]
+# velocity(x, i, t): the step index i lets the caller use per-step precomputed inputs;
+# -> (v_cond, v_uncond or None) or (v_cond, v_uncond, v_guided) when the caller combines
+# more than two rows itself (the stream's separate input guidance)
+Velocity = Callable[[torch.Tensor, int, float], tuple]
 
 
 def logsnr_schedule(steps: int, logsnr_min: float = -6.0, logsnr_max: float = 2.0) -> list[float]:
@@ -53,7 +55,8 @@ def sample(velocity: Velocity, x: torch.Tensor, schedule: list[float], *, guidan
            noise_scale: float = 1.0) -> torch.Tensor:
     """Integrate from x at t = schedule[0] down to schedule[-1]; x is updated in place.
 
-    velocity(x, i, t) -> (v_cond, v_uncond or None), both shaped like x.  `noise` is an
+    velocity(x, i, t) -> (v_cond, v_uncond or None), both shaped like x, or
+    (v_cond, v_uncond, v_guided) to replace the two-row guidance below.  `noise` is an
     optional preallocated buffer like x for ping-pong's fresh noise; `noise_scale` scales
     that fresh noise (the temperature: ping-pong re-draws the noise at every step, so
     scaling only the initial noise would leave the result almost unchanged).
@@ -66,8 +69,9 @@ def sample(velocity: Velocity, x: torch.Tensor, schedule: list[float], *, guidan
         noise = torch.empty_like(x)
     for i in range(len(schedule) - 1):
         t, t_next = schedule[i], schedule[i + 1]
-        v_c, v_u = velocity(x, i, t)
-        v = guided(v_c, v_u, guidance)
+        res = velocity(x, i, t)
+        v_c, v_u = res[0], res[1]
+        v = res[2] if len(res) > 2 else guided(v_c, v_u, guidance)
         plus = guidance_mode == "cfg++" and v_u is not None and guidance != 1.0
         # x0 = x - t v as one fused op (alpha), not two: a step has only a few
         # thousand elements, so the op count is the cost

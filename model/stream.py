@@ -77,8 +77,11 @@ class LMDMStream:
         if self.layout == "block_causal" and C % T:
             raise ValueError(f"block_causal needs context_frames ({C}) divisible by T ({T})")
         self.C, self.T = C, T
-        # CFG runs conditional and unconditional rows in one batch of 2.
-        self.max_batch = 2 if (cfg_batch and cfg.prompt_dim) else 1
+        # CFG runs conditional and unconditional rows in one batch of 2 (3 with a separate
+        # input guidance scale: enc_dec and bidirectional only, see generate()).
+        self.max_batch = 1
+        if cfg_batch and cfg.prompt_dim:
+            self.max_batch = 2 if self.layout == "block_causal" else 3
         self.base_seed = seed
         H, hd, nl = cfg.n_heads, cfg.head_dim, cfg.n_layers
         self.cache: KVCache | None = None
@@ -289,7 +292,8 @@ class LMDMStream:
                  prompts: Sequence[tuple[object, float]] = (), controls=None,
                  steps: int = 8, guidance: float = 3.0, temperature: float = 1.0,
                  seed: int | None = None, sampler: str | None = None,
-                 guidance_mode: str | None = None, guide_input: bool = False) -> torch.Tensor:
+                 guidance_mode: str | None = None, guide_input: bool = False,
+                 input_guidance: float | None = None) -> torch.Tensor:
         """Denoise one block of T frames; returns (T, latent_dim) float32 (a new tensor).
 
         cond: (T, cond_dim) features of the target block (None: none);
@@ -301,7 +305,11 @@ class LMDMStream:
         guide_input: the unconditional row of CFG also hears no input (its context and
         target features hidden), so guidance pushes towards the input as well as the
         prompt (enc_dec and bidirectional, whose context is then encoded for both rows;
-        block_causal ignores it: its chunks are encoded once, shared by both rows)."""
+        block_causal ignores it: its chunks are encoded once, shared by both rows);
+        input_guidance (with guide_input): separate scales for the input and the prompt.
+        A third row hears the input but no prompt, and the velocity is
+        v_none + input_guidance (v_input - v_none) + guidance (v_full - v_input)
+        (guidance then scales the prompt alone; None: one scale for both, two rows)."""
         t0 = time.perf_counter()
         cfg, m, T, C = self.config, self.model, self.T, self.C
         v = (T if cond is not None else 0) if visible_until is None else int(visible_until)
@@ -311,13 +319,17 @@ class LMDMStream:
             self.drop_context()
         if prev_cond is not None:
             self._revise(prev_cond)
-        use_cfg = conditional and self.max_batch == 2 and guidance != 1.0
-        B = 2 if use_cfg else 1
+        # rows: 0 prompt + input, 1 neither (guide_input) or no prompt, 2 input, no prompt
+        three = bool(guide_input) and input_guidance is not None and conditional and self.max_batch == 3
+        use_cfg = conditional and self.max_batch >= 2 and (guidance != 1.0 or three)
+        guide_input = bool(guide_input) and use_cfg and self.layout != "block_causal"
+        B = 3 if three else (2 if use_cfg else 1)
         # ---- per-block static parts: global (prompt, controls), target features
         prompt = None
         if conditional:
             P = cfg.prompt_dim
-            prompt = torch.stack([self.prompt[:P], m.null_prompt]) if use_cfg else self.prompt[None, :P]
+            prompt = (torch.stack([self.prompt[:P]] + [m.null_prompt] * (B - 1)) if use_cfg
+                      else self.prompt[None, :P])
         ctrl = None
         if cfg.n_controls:
             self.controls.zero_()
@@ -330,8 +342,7 @@ class LMDMStream:
             self.t_cond.copy_(_tensor(cond, (T, cfg.cond_dim)))
         self.t_vis.zero_()
         self.t_vis[:max(v, 0)] = 1.0
-        guide_input = bool(guide_input) and B == 2 and self.layout != "block_causal"
-        t_vis = self._deaf_row(self.t_vis, guide_input)  # row 1 (guide_input): no input heard
+        t_vis = self._deaf_row(self.t_vis, guide_input, B)  # row 1 (guide_input): no input heard
         tgt_static = m.embed_target_static(self.t_cond[None].expand(len(t_vis), -1, -1), t_vis)  # (1|2, T, d)
         # ---- context: encode once (cached layouts) and pick the per-step function
         step = self._prepare(v, B, guide_input)
@@ -343,9 +354,13 @@ class LMDMStream:
         xw = self.xw
 
         tokens = self.tokens[B]
+        w_in, w_p = (float(input_guidance) if three else 0.0), float(guidance)
 
         def velocity(x, i, t):
             out = step(m.step_tokens(x, template[i], xw, out=tokens))  # (B, T, D)
+            if B == 3:  # v_none + w_in (v_input - v_none) + w_p (v_full - v_input)
+                v_g = torch.lerp(out[1:2], out[2:3], w_in).add_(out[:1] - out[2:3], alpha=w_p)
+                return out[:1], out[1:2], v_g
             return out[:1], (out[1:] if B == 2 else None)
 
         # ---- sample
@@ -375,9 +390,12 @@ class LMDMStream:
         return w
 
     @staticmethod
-    def _deaf_row(vis: torch.Tensor, deaf: bool) -> torch.Tensor:
-        """(n,) feature visibility -> (1, n), or (2, n) with a second row that hears nothing."""
-        return torch.stack([vis, torch.zeros_like(vis)]) if deaf else vis[None]
+    def _deaf_row(vis: torch.Tensor, deaf: bool, rows: int = 2) -> torch.Tensor:
+        """(n,) feature visibility -> (1, n), or (rows, n) whose row 1 hears nothing
+        (rows 0 and 2 hear as given)."""
+        if not deaf:
+            return vis[None]
+        return torch.stack([vis, torch.zeros_like(vis), vis][:rows])
 
     def _prepare(self, v: int, B: int, guide_input: bool = False):
         """Encode what this layout caches; return step(tokens (B, T+1, d)) -> (B, T, D).
@@ -392,7 +410,7 @@ class LMDMStream:
             views, work = self.step_views[B], self._work(B, T + 1)
             return lambda tok: m.denoise(tok, rot, views, mask, params, work)
         vis = self._context_visibility(v, C)
-        vis = self._deaf_row(vis, guide_input)
+        vis = self._deaf_row(vis, guide_input)  # the third row's context is row 0's
         rows = len(vis)
         ctx = m.embed_context(self.h_lat[None].expand(rows, -1, -1), self.h_mask[None].expand(rows, -1),
                               self.h_cond[None].expand(rows, -1, -1), vis)
@@ -400,9 +418,11 @@ class LMDMStream:
             m.encode_context(ctx, self.rot_ctx, self.cache, 0, C, None, rows=rows, params=params,
                              work=self._work(rows, C))
             self.cache.share_rows(0, C, B if rows == 1 else 1)
+            if B == 3 and rows == 2:
+                self.cache.copy_row(0, 2, 0, C)
             views, work = self.step_views[B], self._work(B, T + 1)
             return lambda tok: m.denoise(tok, self.rot_tgt, views, None, params, work)
-        ctx_b = ctx.expand(B, -1, -1)
+        ctx_b = ctx.expand(B, -1, -1) if rows == 1 else (ctx if B == 2 else torch.cat([ctx, ctx[:1]]))
         work = self._work(B, C + T + 1)
 
         def full(tok):  # bidirectional: the whole window, every step

@@ -230,11 +230,9 @@ def test_warmup_leaves_a_fresh_stream():
     assert torch.equal(a.generate(steps=2, seed=3), b.generate(steps=2, seed=3))
 
 
-@pytest.mark.parametrize("layout", ["bidirectional", "enc_dec"])
-def test_guide_input_makes_the_unconditional_row_deaf(layout):
-    """guide_input: CFG's unconditional row hears neither prompt nor input, so guidance 0
-    (the unconditional prediction alone) equals a prompt-less generation with every
-    feature hidden."""
+def guidance_runner(layout: str):
+    """-> run(**generate kwargs) on a fresh primed stream of the tiny model (one block,
+    features heard, Euler + CFG, fixed seed), a prompt embedding, and C."""
     model = tiny_model()
     cfg = model.cfg
     C, T = cfg.context_frames, cfg.target_frames
@@ -242,11 +240,19 @@ def test_guide_input_makes_the_unconditional_row_deaf(layout):
     cond, prompt = rand(T, cfg.cond_dim, seed=2), rand(cfg.prompt_dim, seed=3)
     kw = dict(visible_until=T, steps=3, seed=0, sampler="euler", guidance_mode="cfg")
 
-    def run(lay=layout, **extra):
-        s = LMDMStream(model, layout=lay)
+    def run(**extra):
+        s = LMDMStream(model, layout=layout)
         s.push(prime, prime_cond)
         return s.generate(cond, **{**kw, **extra})
+    return run, prompt, C
 
+
+@pytest.mark.parametrize("layout", ["bidirectional", "enc_dec"])
+def test_guide_input_makes_the_unconditional_row_deaf(layout):
+    """guide_input: CFG's unconditional row hears neither prompt nor input, so guidance 0
+    (the unconditional prediction alone) equals a prompt-less generation with every
+    feature hidden."""
+    run, prompt, C = guidance_runner(layout)
     deaf = run(visible_until=-C)  # no prompt, no features anywhere
     torch.testing.assert_close(run(prompts=[(prompt, 1.0)], guidance=0.0, guide_input=True), deaf,
                                atol=1e-5, rtol=1e-5)
@@ -255,3 +261,20 @@ def test_guide_input_makes_the_unconditional_row_deaf(layout):
     assert (guided - plain).abs().max() > 1e-3
     torch.testing.assert_close(run(prompts=[(prompt, 1.0)], guidance=1.0, guide_input=True),
                                run(prompts=[(prompt, 1.0)], guidance=1.0))  # no CFG: nothing to guide
+
+
+@pytest.mark.parametrize("layout", ["bidirectional", "enc_dec"])
+def test_input_guidance_has_its_own_scale(layout):
+    """input_guidance adds a third CFG row (input heard, no prompt):
+    v = v_none + w_in (v_input - v_none) + w (v_full - v_input). Each corner of the two
+    scales picks one row, and equal scales are the joint guidance of guide_input."""
+    run, prompt, C = guidance_runner(layout)
+    def split(w_in, w):
+        return run(prompts=[(prompt, 1.0)], guidance=w, guide_input=True, input_guidance=w_in)
+
+    close = dict(atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(split(3.0, 3.0), run(prompts=[(prompt, 1.0)], guidance=3.0, guide_input=True), **close)
+    torch.testing.assert_close(split(0.0, 0.0), run(visible_until=-C), **close)  # hears nothing
+    torch.testing.assert_close(split(1.0, 0.0), run(), **close)  # the input, no prompt
+    torch.testing.assert_close(split(1.0, 1.0), run(prompts=[(prompt, 1.0)], guidance=1.0), **close)
+    assert (split(6.0, 2.0) - split(3.0, 3.0)).abs().max() > 1e-3
