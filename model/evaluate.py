@@ -396,6 +396,7 @@ def real_time_factor(gen, blocks: int, steps: int, guidance: float, prompt: str)
 # ---------------------------------------------------------------------------- the report
 
 CANDIDATES = ("ground_truth", "baseline", "model", "random")
+BAR_RANGES = ((0, 4), (4, 8), (8, 16))  # report["candidates"][c]["parts"]: bars 1-4 (cold start), 5-8, 9-16
 
 
 def evaluate(args) -> dict:
@@ -412,6 +413,8 @@ def evaluate(args) -> dict:
     examples = load_examples(data, args.pieces_per_style, args.seed)
     rng = np.random.default_rng(args.seed)
     counts = {c: [] for c in CANDIDATES}
+    # the same counts split by bar range and by live part (where the harmony is lost)
+    parts = {c: {} for c in CANDIDATES}
     style_hits = {c: [0, 0] for c in CANDIDATES}
     per_style = {}
     plotted = []
@@ -428,6 +431,10 @@ def evaluate(args) -> dict:
                 "random": random_notes(ex, bars, rng)}
         for c, notes in outs.items():
             counts[c].append(score(notes, ex, (0, bars * BAR)))
+            parts[c].setdefault(f"live {ex.live}", []).append(counts[c][-1])
+            for a, b in BAR_RANGES:
+                if a < bars:
+                    parts[c].setdefault(f"bars {a + 1}-{b}", []).append(score(notes, ex, (a * BAR, min(b, bars) * BAR)))
             hit, n = style_accuracy(clf, roll_windows(notes, bars * BAR), ex.style)
             style_hits[c][0] += hit
             style_hits[c][1] += n
@@ -444,6 +451,7 @@ def evaluate(args) -> dict:
     for c in CANDIDATES:
         s = summarise(counts[c])
         s["style"] = round(style_hits[c][0] / max(1, style_hits[c][1]), 4)
+        s["parts"] = {k: {m: summarise(v)[m] for m in ("harmonic", "rhythmic")} for k, v in sorted(parts[c].items())}
         report["candidates"][c] = s
     report["style_per_style_model"] = {k: round(v[0] / max(1, v[1]), 3) for k, v in sorted(per_style.items())}
     report["drift"] = drift(model, clf, examples, args, sr)
@@ -560,6 +568,9 @@ def format_table(r: dict) -> str:
     lines = [f"{'candidate':14s} {'harmonic':>9s} {'rhythmic':>9s} {'style':>7s} {'onsets':>7s}"]
     for c, s in r["candidates"].items():
         lines.append(f"{c:14s} {s['harmonic']:9.3f} {s['rhythmic']:9.3f} {s['style']:7.3f} {s['onsets']:7d}")
+    for c in ("ground_truth", "model"):
+        parts = r["candidates"][c].get("parts", {})
+        lines.append(f"{c} by part: " + ", ".join(f"{k} {v['harmonic']:.3f}/{v['rhythmic']:.3f}" for k, v in parts.items()))
     for k, v in r.get("drift", {}).items():
         lines.append(f"drift {k:9s} first {v['first']:.3f} last {v['last']:.3f} slope {v['slope_per_window']:+.4f}")
     if "cache_max_abs_diff" in r:
