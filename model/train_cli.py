@@ -48,7 +48,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="share of windows whose pitched context stems are damaged (dropped/"
                         "transposed/thinned) so the model leans on the live input")
     p.add_argument("--export", default=None, help="also write the shipped checkpoint here")
-    p.add_argument("--plot", default="docs/img/train_loss.png", help="loss-curve PNG ('' = none)")
+    p.add_argument("--plot", default="", help="also write the loss-curve PNG here (it is always written "
+                                                "to RUN/loss.png; default: nowhere else)")
     p.add_argument("--no-progress", action="store_true")
 
 
