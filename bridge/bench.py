@@ -11,6 +11,10 @@ a sine into in_1 and watches the stems. Over `--seconds` of generation it measur
 - OSC round trip (/lmdm/ping -> /lmdm/pong), spread over the run;
 - control-to-audio latency: /lmdm/stem/bass/mute 0 sent while the bass is muted and
   sounding behind the mute, to the first period the probe sees sound on the bass port.
+  Whether a note sounds behind the mute at that moment comes from the daemon's own
+  /lmdm/note messages (the bench subscribes): a trial whose unmute falls in a rest, or
+  whose note ends within CONTROL_MARGIN_S, would time the music, not the control, and is
+  counted apart (`control_latency_rests`).
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bridge.daemon_client import OscLink
 from bridge.osc import build_message
 from model.api import STEMS
 
@@ -98,7 +103,7 @@ def run_one(period: int, seconds: float, model: str, trials: int, log, realtime:
                               "-r", str(RATE), "-p", str(period)], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
     tmp = Path(tempfile.mkdtemp(prefix="lmdm-bench-"))
-    daemon = probe = osc = None
+    daemon = probe = osc = notes = None
     try:
         if not wait_for_server(server, 10.0):
             raise RuntimeError(f"jackd -d dummy -p {period} did not start")
@@ -132,6 +137,8 @@ def run_one(period: int, seconds: float, model: str, trials: int, log, realtime:
             raise RuntimeError("lmdm serve did not start:\n" + "\n".join(lines[-20:]))
         probe = ProbeClient(server, "lmdmbench", STEMS, seconds + 30 + trials * 4.0)
         osc = _Osc(port)
+        notes = OscLink(port)  # its own socket: /lmdm/note messages for the latency trials
+        notes.send("/lmdm/subscribe")
         osc.send("/lmdm/play")
         log(f"period {period}: generating for {seconds:g} s")
         rtts = []
@@ -143,10 +150,10 @@ def run_one(period: int, seconds: float, model: str, trials: int, log, realtime:
             if rtt is not None:
                 rtts.append(rtt)
             time.sleep(0.05)
-        stem, latencies = "bass", _control_latency(osc, probe, trials, "bass")
+        stem, (latencies, rests) = "bass", _control_latency(osc, probe, trials, "bass", notes)
         if not latencies:  # the model left the bass silent: time another stem that sounds
             loudest = STEMS[int(np.argmax(probe.peaks[:probe.count].max(axis=0)))]
-            stem, latencies = loudest, _control_latency(osc, probe, trials, loudest)
+            stem, (latencies, rests) = loudest, _control_latency(osc, probe, trials, loudest, notes)
         osc.send("/lmdm/stop")
         time.sleep(0.2)
         daemon.send_signal(signal.SIGINT)
@@ -167,9 +174,13 @@ def run_one(period: int, seconds: float, model: str, trials: int, log, realtime:
             "osc_pings": len(rtts), "osc_pings_lost": token - len(rtts),
             "control_latency_ms_p50": _round(_pct(latencies, 50), 1),
             "control_latency_ms_max": _round(max(latencies) if latencies else None, 1),
+            "control_latency_ms_p90": _round(_pct(latencies, 90), 1),
             "control_latency_trials": len(latencies), "control_latency_stem": stem,
+            "control_latency_rests": rests,
         }
     finally:
+        if notes is not None:
+            notes.close()
         if osc is not None:
             osc.close()
         if probe is not None:
@@ -188,15 +199,29 @@ def run_one(period: int, seconds: float, model: str, trials: int, log, realtime:
         tmp.rmdir()
 
 
+CONTROL_MARGIN_S = 0.1  # a note must sound this long after the unmute for a clean trial
+
+
+def _sounding(notes, stem: str, t: float, margin: float) -> bool:
+    """notes: OscLink of a subscriber. Did a `stem` note (by its /lmdm/note, sent as it
+    starts) sound from t to t + margin?  Note messages leave up to one period early."""
+    for arrived, args in notes.timed("/lmdm/note"):
+        if len(args) >= 4 and args[0] == stem and arrived <= t and arrived + args[3] / 1000.0 >= t + margin:
+            return True
+    return False
+
+
 def _round(x, n):
     return None if x is None else round(x, n)
 
 
-def _control_latency(osc: _Osc, probe, trials: int, stem: str) -> list[float]:
-    """Unmute `stem` at a moment it plays behind the mute; time to sound on its port."""
+def _control_latency(osc: _Osc, probe, trials: int, stem: str, notes=None) -> tuple[list[float], int]:
+    """Unmute `stem` at a moment it plays behind the mute; time to sound on its port.
+    -> (latencies in ms, rests: trials skipped because no note of the stem sounded behind
+    the mute at the unmute, by the daemon's /lmdm/note messages in `notes`)."""
     j = STEMS.index(stem)
     lat = []
-    misses = 0
+    misses = rests = 0
     for _ in range(trials * 3):
         if misses >= 5 and not lat:
             break  # this stem does not sound (often enough) to time it
@@ -220,6 +245,7 @@ def _control_latency(osc: _Osc, probe, trials: int, stem: str) -> list[float]:
             continue  # the mute did not silence it: not a clean trial
         t0 = time.perf_counter()
         osc.send(f"/lmdm/stem/{stem}/mute", 0)
+        clean = notes is None or _sounding(notes, stem, t0, CONTROL_MARGIN_S)
         heard = None
         while time.perf_counter() - t0 < 0.5:
             c = probe.count
@@ -228,12 +254,14 @@ def _control_latency(osc: _Osc, probe, trials: int, stem: str) -> list[float]:
                 heard = probe.times[c0 + hits[0]]
                 break
             time.sleep(0.001)
-        if heard is not None and heard >= t0:
+        if not clean:
+            rests += 1  # a rest behind the mute: the wait would be the music's
+        elif heard is not None and heard >= t0:
             lat.append((heard - t0) * 1000.0)
         else:
-            misses += 1  # a rest right after the unmute: not a latency
+            misses += 1  # no sound within 0.5 s although a note was due: not a latency
         time.sleep(0.1)
-    return lat
+    return lat, rests
 
 
 def main(args: argparse.Namespace) -> int:

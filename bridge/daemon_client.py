@@ -249,6 +249,7 @@ class OscLink:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.1)
         self.messages: list[tuple[str, tuple]] = []
+        self.arrivals: list[float] = []  # time.perf_counter() at which each message arrived
         self._cv = threading.Condition()
         self._token = 0
         self._running = True
@@ -269,8 +270,10 @@ class OscLink:
                 msgs = decode_osc(data)
             except (ValueError, IndexError, struct.error):
                 continue  # not ours to judge: the daemon's own tests check its packets
+            now = time.perf_counter()
             with self._cv:
                 self.messages += msgs
+                self.arrivals += [now] * len(msgs)
                 self._cv.notify_all()
 
     def mark(self) -> int:
@@ -280,6 +283,11 @@ class OscLink:
     def since(self, mark: int, address: str | None = None) -> list[tuple[str, tuple]]:
         with self._cv:
             return [m for m in self.messages[mark:] if address is None or m[0] == address]
+
+    def timed(self, address: str, mark: int = 0) -> list[tuple[float, tuple]]:
+        """(arrival perf_counter, args) of the messages to `address` since `mark`."""
+        with self._cv:
+            return [(t, m[1]) for t, m in zip(self.arrivals[mark:], self.messages[mark:]) if m[0] == address]
 
     def wait_for(self, address: str, since: int = 0, where=None, timeout: float = 5.0) -> tuple:
         deadline = time.monotonic() + timeout

@@ -32,4 +32,7 @@ def test_bench_bridge_json_reports_every_figure():
         assert 0 < run["callback_us_p50"] <= run["callback_us_p99"]
         assert run["osc_pings"] > 10 and 0 < run["osc_rtt_ms_p50"] <= run["osc_rtt_ms_p99"]
         assert run["control_latency_trials"] >= 1 and run["control_latency_ms_p50"] > 0
+        # trials whose unmute fell in a rest (by the daemon's /lmdm/note) are counted apart
+        assert isinstance(run["control_latency_rests"], int) and run["control_latency_rests"] >= 0
+        assert run["control_latency_ms_p50"] <= run["control_latency_ms_p90"] <= run["control_latency_ms_max"]
         assert isinstance(run["generation_errors"], int)  # reported; how many depends on load
