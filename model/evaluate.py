@@ -325,7 +325,7 @@ def cache_difference(gen, ex: Example, audio: np.ndarray, sample_rate: int, cont
     model.forward (no cache, enc_dec mask) from the same history and noise."""
     import torch
 
-    from model.sampler import logsnr_schedule, sample
+    from model.sampler import guided_split, logsnr_schedule, sample
     stream(gen, audio, ex, 4, controls, "accompany", sample_rate)
     s, m = gen.stream, gen.model
     cfg, C, T = m.cfg, s.C, s.T
@@ -354,7 +354,7 @@ def cache_difference(gen, ex: Example, audio: np.ndarray, sample_rate: int, cont
             out = m(ctx, x.expand(R, -1, -1), torch.full((R,), t), context_mask=mask, cond=cond_all,
                     cond_vis=vis_all, prompt=prompt[:, :P], controls=ctrl, layout="enc_dec")
         if R == 3:  # separate input and prompt scales (LMDMStream.generate)
-            return out[:1], out[1:2], out[1:2] + w_in * (out[2:3] - out[1:2]) + controls.guidance * (out[:1] - out[2:3])
+            return out[:1], out[1:2], guided_split(out[:1], out[1:2], out[2:3], w_in, controls.guidance)
         return out[:1], out[1:]
 
     g = torch.Generator().manual_seed(1234)
@@ -451,7 +451,8 @@ def evaluate(args) -> dict:
     for c in CANDIDATES:
         s = summarise(counts[c])
         s["style"] = round(style_hits[c][0] / max(1, style_hits[c][1]), 4)
-        s["parts"] = {k: {m: summarise(v)[m] for m in ("harmonic", "rhythmic")} for k, v in sorted(parts[c].items())}
+        s["parts"] = {k: {m: p[m] for m in ("harmonic", "rhythmic")}
+                      for k, p in ((k, summarise(v)) for k, v in sorted(parts[c].items()))}
         report["candidates"][c] = s
     report["style_per_style_model"] = {k: round(v[0] / max(1, v[1]), 3) for k, v in sorted(per_style.items())}
     report["drift"] = drift(model, clf, examples, args, sr)

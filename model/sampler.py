@@ -42,6 +42,14 @@ def logsnr_schedule(steps: int, logsnr_min: float = -6.0, logsnr_max: float = 2.
     return ts
 
 
+def guided_split(v_full: torch.Tensor, v_none: torch.Tensor, v_input: torch.Tensor,
+                 w_input: float, w_prompt: float) -> torch.Tensor:
+    """Separate input and prompt guidance over three rows (full = prompt + input, none =
+    neither, input = input only): v_none + w_input (v_input - v_none) + w_prompt (v_full -
+    v_input).  Equal scales give guided(v_full, v_none, w)."""
+    return torch.lerp(v_none, v_input, w_input).add_(v_full - v_input, alpha=w_prompt)
+
+
 def guided(v_c: torch.Tensor, v_u: torch.Tensor | None, guidance: float) -> torch.Tensor:
     if v_u is None or guidance == 1.0:
         return v_c

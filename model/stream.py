@@ -51,7 +51,7 @@ import torch
 
 from model.cache import KVCache, RingKVCache
 from model.config import LAYOUTS, LMDMConfig
-from model.sampler import logsnr_schedule, sample
+from model.sampler import guided_split, logsnr_schedule, sample
 from model.transformer import LayerWork, LMDMTransformer, positions
 
 
@@ -358,9 +358,8 @@ class LMDMStream:
 
         def velocity(x, i, t):
             out = step(m.step_tokens(x, template[i], xw, out=tokens))  # (B, T, D)
-            if B == 3:  # v_none + w_in (v_input - v_none) + w_p (v_full - v_input)
-                v_g = torch.lerp(out[1:2], out[2:3], w_in).add_(out[:1] - out[2:3], alpha=w_p)
-                return out[:1], out[1:2], v_g
+            if B == 3:  # rows: full, none, input only
+                return out[:1], out[1:2], guided_split(out[:1], out[1:2], out[2:3], w_in, w_p)
             return out[:1], (out[1:] if B == 2 else None)
 
         # ---- sample
