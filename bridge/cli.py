@@ -15,6 +15,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("demo",), "bridge.demo", "play a bundled performance through the daemon and record the result"),
     (("bench", "bridge"), "bridge.bench", "benchmark the audio callback, OSC round trip, control latency"),
     (("bench", "model"), "model.bench", "benchmark the three attention layouts of the LMDM core"),
+    (("bench", "gemm"), "model.bench_gemm", "benchmark one layer's weight GEMMs per CPU kernel library (MKL, oneDNN)"),
     (("data", "build"), "model.data.build", "build the training dataset (music21 corpus + grooves)"),
     (("train",), "model.train_cli", "train the embedded note-roll model"),
     (("eval",), "model.evaluate", "evaluate a model against ground truth, baseline and random"),

@@ -23,14 +23,29 @@ import time
 LAYOUTS = ("bidirectional", "enc_dec", "block_causal")
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
+def common_arguments(p: argparse.ArgumentParser) -> None:
+    """The options every core bench has (lmdm bench model, lmdm bench gemm)."""
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("--preset", default="default", help="model size preset (tiny, default, large)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch.set_num_threads (1: see docs/performance.md, 2 threads stall on a shared CPU)")
+
+
+def emit(report: dict, as_json: bool, print_table) -> int:
+    """Print a bench report as one JSON object or as print_table's table."""
+    if as_json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    else:
+        print_table(report)
+    return 0
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    common_arguments(p)
     p.add_argument("--blocks", type=int, default=24, help="timed blocks per layout (median)")
     p.add_argument("--warmup", type=int, default=3, help="untimed blocks per layout first")
     p.add_argument("--steps", type=int, default=8, help="denoising steps per block")
-    p.add_argument("--threads", type=int, default=1,
-                   help="torch.set_num_threads (1: see docs/performance.md, 2 threads stall on a shared CPU)")
     p.add_argument("--guidance", type=float, default=3.0, help="CFG scale (1 = no CFG, batch 1)")
     p.add_argument("--context-bars", type=int, default=8)
     p.add_argument("--block-bars", type=int, default=1)
@@ -43,6 +58,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plot", default="", help="write the sweep plot (PNG) here")
     p.add_argument("--masks-plot", default="", help="also draw the three attention masks (PNG) here")
     p.add_argument("--checkpoint", default="", help="time this checkpoint folder's model instead of a preset")
+    p.add_argument("--kernels", default="mkl", choices=("mkl", "onednn"),
+                   help="GEMM library of every layout's layers (model/transformer.py KERNELS; lmdm bench gemm)")
     p.add_argument("--seed", type=int, default=0)
 
 
@@ -107,18 +124,19 @@ class Feed:
                     prompts=prompts, controls=self.controls, steps=steps, guidance=guidance, seed=b)
 
 
-def new_stream(model, layout: str, feed: Feed):
+def new_stream(model, layout: str, feed: Feed, kernels: str = "mkl"):
     from model.stream import LMDMStream
 
-    s = LMDMStream(model, layout=layout)
+    s = LMDMStream(model, layout=layout, kernels=kernels)
     s.push(feed.prime, feed.prime_cond)
     return s
 
 
-def time_layouts(model, feed: Feed, blocks: int, warmup: int, steps: int, guidance: float):
+def time_layouts(model, feed: Feed, blocks: int, warmup: int, steps: int, guidance: float,
+                 kernels: str = "mkl"):
     """Per-block wall and process-CPU times (ms) per layout, timed round-robin so that
     load from other processes falls on every layout alike."""
-    streams = {lay: new_stream(model, lay, feed) for lay in LAYOUTS}
+    streams = {lay: new_stream(model, lay, feed, kernels) for lay in LAYOUTS}
     wall: dict[str, list[float]] = {lay: [] for lay in LAYOUTS}
     cpu: dict[str, list[float]] = {lay: [] for lay in LAYOUTS}
     for b in range(warmup + blocks):
@@ -133,16 +151,18 @@ def time_layouts(model, feed: Feed, blocks: int, warmup: int, steps: int, guidan
 
 # ---- exactness: cached stream vs the offline masked pass -------------------------------------
 
-def offline_diff(model, layout: str, feed: Feed, blocks: int, steps: int, guidance: float) -> float:
-    """Max abs difference between the cached stream and uncached full passes with the
-    layout's mask (same noise), over `blocks` blocks of a primed stream."""
+def offline_diff(model, layout: str, feed: Feed, blocks: int, steps: int, guidance: float,
+                 kernels: str = "mkl") -> float:
+    """Max abs difference between the cached stream (GEMMs by `kernels`) and uncached full
+    passes with the layout's mask (same noise, torch's default kernels), over `blocks`
+    blocks of a primed stream."""
     import torch
 
     from model.sampler import logsnr_schedule, sample
 
     cfg = model.cfg
     C, T = cfg.context_frames, cfg.target_frames
-    stream = new_stream(model, layout, feed)
+    stream = new_stream(model, layout, feed, kernels)
     lat, cond, vis = feed.prime.clone(), feed.prime_cond.clone(), torch.ones(C)
     worst = 0.0
     for b in range(blocks):
@@ -193,7 +213,7 @@ def run(args) -> dict:
     cfg = model.cfg
     feed = Feed(cfg, args.seed)
     cfg_batch = 2 if (cfg.prompt_dim and args.guidance != 1.0) else 1
-    times, cpu = time_layouts(model, feed, args.blocks, args.warmup, N, args.guidance)
+    times, cpu = time_layouts(model, feed, args.blocks, args.warmup, N, args.guidance, args.kernels)
     base = statistics.median(times["bidirectional"])
     base_cpu = statistics.median(cpu["bidirectional"])
     layouts = {}
@@ -218,13 +238,14 @@ def run(args) -> dict:
     if args.check_blocks > 0:
         for lay in ("enc_dec", "block_causal"):
             # enough blocks for block_causal's ring to wrap (W chunks) when asked for more
-            layouts[lay]["max_abs_diff"] = offline_diff(model, lay, feed, args.check_blocks, N, args.guidance)
+            layouts[lay]["max_abs_diff"] = offline_diff(model, lay, feed, args.check_blocks, N, args.guidance,
+                                                        args.kernels)
     sweep = run_sweep(args, model, T, N) if args.sweep.strip() else None
     ed, bc = layouts["enc_dec"], layouts["block_causal"]
     report = {
         "preset": args.checkpoint or args.preset, "params": sum(p.numel() for p in model.parameters()),
         "d_model": cfg.d_model, "n_layers": cfg.n_layers, "latent_dim": cfg.latent_dim,
-        "threads": args.threads, "steps": N, "guidance": args.guidance, "cfg_batch": cfg_batch,
+        "threads": args.threads, "kernels": args.kernels, "steps": N, "guidance": args.guidance, "cfg_batch": cfg_batch,
         "context_frames": C, "target_frames": T, "window_chunks": cfg.window,
         "bpm": args.bpm, "block_duration_ms": block_ms, "blocks": args.blocks, "warmup": args.warmup,
         "layouts": layouts,
@@ -256,7 +277,7 @@ def run_sweep(args, model, T: int, N: int) -> dict:
     for nb in bars:
         C = nb * bpb * fpb
         m = build(args.preset, C, T, args.seed, state, checkpoint=args.checkpoint)
-        times, _ = time_layouts(m, Feed(m.cfg, args.seed), args.sweep_blocks, 1, N, args.guidance)
+        times, _ = time_layouts(m, Feed(m.cfg, args.seed), args.sweep_blocks, 1, N, args.guidance, args.kernels)
         out["context_frames"].append(C)
         for lay in LAYOUTS:
             out[lay].append(round(statistics.median(times[lay]), 2))
@@ -340,7 +361,7 @@ def plot_masks(path: str, C: int = 12, T: int = 4, W: int = 3) -> None:
 
 def print_table(r: dict) -> None:
     print(f"LMDM core bench: preset {r['preset']} ({r['params'] / 1e6:.2f}M params), C={r['context_frames']} "
-          f"T={r['target_frames']} steps={r['steps']} CFG batch={r['cfg_batch']} threads={r['threads']}")
+          f"T={r['target_frames']} steps={r['steps']} CFG batch={r['cfg_batch']} threads={r['threads']} kernels={r['kernels']}")
     print(f"{'layout':14} {'median ms':>10} {'RTF':>7} {'speedup':>8} {'predicted':>9} {'ratio':>6} "
           f"{'cpu ms':>8} {'cpu spd':>8} {'max|diff|':>10}")
     for lay, d in r["layouts"].items():
@@ -357,10 +378,4 @@ def print_table(r: dict) -> None:
 
 
 def main(args) -> int:
-    report = run(args)
-    if args.json:
-        json.dump(report, sys.stdout, indent=2)
-        print()
-    else:
-        print_table(report)
-    return 0
+    return emit(run(args), args.json, print_table)

@@ -154,7 +154,8 @@ class EmbeddedGenerator:
                  layout: str | None = None, threads: int | None = None, onset_threshold: float | None = None,
                  relative: float | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
-                 guide_input: bool | None = None, input_guidance: float | None = None):
+                 guide_input: bool | None = None, input_guidance: float | None = None,
+                 kernels: str = "mkl"):
         import torch
 
         from model.features import FeatureStream
@@ -169,7 +170,7 @@ class EmbeddedGenerator:
         self.fpb = self.layout.frames_per_beat
         self.T = self.config.target_frames
         self.C = self.config.context_frames
-        self.stream = LMDMStream(self.model, layout=layout)
+        self.stream = LMDMStream(self.model, layout=layout, kernels=kernels)  # kernels: model/transformer.py
         self.features = FeatureStream(self.sample_rate)
         self.midi = _MidiNotes()
         # "eager": load MiniLM now, before the engine goes live; "table": training texts only
@@ -321,5 +322,5 @@ class EmbeddedGenerator:
 def create(sample_rate: int, **options) -> EmbeddedGenerator:
     """Registered in model/api.py as "embedded". Options: checkpoint, prompt_encoder
     ("eager" | "lazy" | "table"), layout, threads, onset_threshold, relative, sampler,
-    guidance_mode, guide_input, input_guidance."""
+    guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library)."""
     return EmbeddedGenerator(sample_rate, **options)

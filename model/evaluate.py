@@ -43,6 +43,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default="data/cache/default")
     p.add_argument("--model", default="embedded", help="registered model name to evaluate")
     p.add_argument("--checkpoint", default=None, help="embedded checkpoint folder (default: shipped)")
+    p.add_argument("--kernels", default="mkl", choices=("mkl", "onednn"),
+                   help="GEMM library of the embedded model's layers (model/transformer.py KERNELS)")
     p.add_argument("--pieces-per-style", type=int, default=2)
     p.add_argument("--bars", type=int, default=16, help="bars streamed per held-out piece")
     p.add_argument("--drift-pieces", type=int, default=10,
@@ -54,7 +56,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--guidance", type=float, default=3.0)
     p.add_argument("--sample-rate", type=int, default=24000, help="rate of the streamed input")
     p.add_argument("--rtf-blocks", type=int, default=12)
-    p.add_argument("--plots", default="docs/img", help="folder for eval_*.png ('' = none)")
+    p.add_argument("--plots", default="out/eval",
+                   help="folder for eval_*.png ('' = none; the model card's are made with --plots docs/img)")
     p.add_argument("--onset-threshold", type=float, default=None, help="override the checkpoint's decode threshold")
     p.add_argument("--relative", type=float, default=None, help="override the checkpoint's relative decode threshold")
     p.add_argument("--sampler", default=None, choices=("euler", "pingpong"), help="override the checkpoint's sampler")
@@ -489,7 +492,7 @@ def load_model(args, sample_rate: int):
                  onset_threshold=getattr(args, "onset_threshold", None), relative=getattr(args, "relative", None),
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
                  guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
-                 input_guidance=getattr(args, "input_guidance", None))
+                 input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"))
     check_contract(gen)
     return gen
 

@@ -8,7 +8,8 @@ Usage (what model/embedded.py does inside its api.Generator):
 
     cfg = LMDMConfig.preset("default", latent_dim=200, cond_dim=26, prompt_dim=384)
     model = LMDMTransformer(cfg).eval()          # or model.checkpoint.load_checkpoint(dir)[0]
-    stream = LMDMStream(model)                   # layout from cfg (enc_dec by default)
+    stream = LMDMStream(model)                   # layout from cfg (enc_dec by default);
+                                                 # kernels="onednn": oneDNN GEMMs (transformer.KERNELS)
     stream.warmup()                              # before going live: throwaway blocks, then reset()
     stream.reset()                               # at play / reset
     # optional priming with known frames (block_causal: a multiple of T frames)
@@ -52,7 +53,7 @@ import torch
 from model.cache import KVCache, RingKVCache
 from model.config import LAYOUTS, LMDMConfig
 from model.sampler import guided_split, logsnr_schedule, sample
-from model.transformer import LayerWork, LMDMTransformer, positions
+from model.transformer import KERNELS, LayerWork, LMDMTransformer, onednn_available, positions
 
 
 def _tensor(x, shape: tuple[int, ...] | None = None) -> torch.Tensor:
@@ -66,13 +67,18 @@ class LMDMStream:
     """One streaming generator over one model.  Not thread-safe: one caller at a time."""
 
     def __init__(self, model: LMDMTransformer, layout: str | None = None,
-                 cfg_batch: bool = True, seed: int = 0) -> None:
+                 cfg_batch: bool = True, seed: int = 0, kernels: str = "mkl") -> None:
         self.model = model.eval()
         self.config: LMDMConfig = model.cfg
         cfg = self.config
         self.layout = layout or cfg.layout
         if self.layout not in LAYOUTS:
             raise ValueError(f"unknown layout {self.layout!r}; one of {LAYOUTS}")
+        if kernels not in KERNELS:
+            raise ValueError(f"unknown kernels {kernels!r}; one of {KERNELS}")
+        if kernels == "onednn" and not onednn_available():
+            raise ValueError("kernels 'onednn' needs a PyTorch build with oneDNN (torch.backends.mkldnn)")
+        self.kernels = kernels  # the GEMM library of the layers (transformer.KERNELS)
         C, T, D, Cd = cfg.context_frames, cfg.target_frames, cfg.latent_dim, cfg.cond_dim
         if self.layout == "block_causal" and C % T:
             raise ValueError(f"block_causal needs context_frames ({C}) divisible by T ({T})")
@@ -275,6 +281,7 @@ class LMDMStream:
         if not self.pending:
             return
         m, T, k = self.model, self.T, self.chunks
+        params = params or self._params()
         vis = self._context_visibility(visible_until, T)
         tokens = m.embed_context(self.h_lat[None, -T:], self.h_mask[None, -T:],
                                  self.h_cond[None, -T:], vis[None])  # (1, T, d)
@@ -378,6 +385,10 @@ class LMDMStream:
         self.last_ms = (time.perf_counter() - t0) * 1000.0
         return out
 
+    def _params(self) -> list[tuple]:
+        """The layers' weights for this block (oneDNN: packed, see transformer.PackedGemms)."""
+        return self.model.infer_params(self.kernels)
+
     def _work(self, B: int, L: int) -> LayerWork:
         """The work area of layer_infer for inputs (B, L, d), made at first use (the
         warm-up blocks) and kept: layers and blocks share it."""
@@ -400,7 +411,7 @@ class LMDMStream:
         """Encode what this layout caches; return step(tokens (B, T+1, d)) -> (B, T, D).
         guide_input: row 1 (CFG's unconditional) gets the context with no features heard."""
         m, C, T = self.model, self.C, self.T
-        params = m.infer_params()  # per-layer weights, gathered once per block
+        params = self._params()  # per-layer weights, gathered once per block
         if self.layout == "block_causal":
             self._flush_pending(v, self.max_batch, params)
             k = self.chunks

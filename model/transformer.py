@@ -147,13 +147,54 @@ class Block(nn.Module):
         x = x + self.attn(self.norm1(x), rot, mask)
         return x + self.mlp(self.norm2(x))
 
-    def infer_params(self) -> tuple:
+    def infer_params(self, packed: "PackedGemms | None" = None) -> tuple:
         """The tensors of layer_infer, gathered once per block (not per step): attribute
         lookups and .t() views are a measurable part of a 34-row step.  References,
-        not copies: training and load_state_dict update them in place."""
+        not copies: training and load_state_dict update them in place.
+        packed: this block's weights for oneDNN (LMDMTransformer.infer_params)."""
         a, mlp = self.attn, self.mlp
         return (self.norm1.weight, a.qkv.weight.t(), a.qk_gain, a.out.weight.t(), self.norm2.weight,
-                mlp.fc1.weight.t(), mlp.fc1.bias, mlp.fc2.weight.t(), mlp.fc2.bias, mlp.act, a.h, a.hd)
+                mlp.fc1.weight.t(), mlp.fc1.bias, mlp.fc2.weight.t(), mlp.fc2.bias, mlp.act, a.h, a.hd, packed)
+
+    def gemm_weights(self) -> tuple[torch.Tensor, ...]:
+        """The four weight matrices of the block's GEMMs (what PackedGemms copies)."""
+        return self.attn.qkv.weight, self.attn.out.weight, self.mlp.fc1.weight, self.mlp.fc2.weight
+
+
+# ----------------------------------------------------------------------- GEMM kernels ----
+#
+# KERNELS: which library runs the layers' weight GEMMs at inference.
+#   "mkl"     torch.mm / addmm (PyTorch's CPU default, MKL in the official builds)
+#   "onednn"  oneDNN's linear with weights reordered once into its blocked layout, the
+#             activation and the residual add fused into the GEMM (the kernels of
+#             torch.compile's CPU backend).  On CPUs with AVX-512 where MKL keeps to its
+#             AVX2 code (AMD), about 2x the GEMM speed at 128-290 rows and 1.8x at 34
+#             (`lmdm bench gemm`); the same products (float32, same accumulation).
+# Training (forward/backward) always uses torch's default.
+KERNELS = ("mkl", "onednn")
+_LINEAR = torch.ops.mkldnn._linear_pointwise
+_ONEDNN_ACT = {"silu": ("swish", ""), "gelu_tanh": ("gelu", "tanh"), "gelu": ("gelu", "none")}
+
+
+def onednn_available() -> bool:
+    return bool(torch.backends.mkldnn.is_available())
+
+
+class PackedGemms:
+    """One block's GEMM weights reordered for oneDNN (copies: LMDMTransformer.infer_params
+    re-packs them when a weight changes).  The reorder takes a row-count hint; 16 to 290
+    made no difference to the GEMMs' speed at any of those row counts here, so one
+    packing serves every pass."""
+
+    def __init__(self, block: "Block", rows: int = 64) -> None:
+        wqkv, wout, w1, w2 = block.gemm_weights()
+        d = wout.shape[0]
+        pack = torch.ops.mkldnn._reorder_linear_weight
+        with torch.no_grad():
+            self.qkv, self.out = pack(wqkv.detach(), rows), pack(wout.detach(), rows)
+            self.fc1, self.fc2 = pack(w1.detach(), rows), pack(w2.detach(), rows)
+            self.kv = pack(wqkv.detach()[d:].contiguous(), rows)  # K/V only (kv_infer)
+        self.act, self.alg = _ONEDNN_ACT[block.mlp.act]
 
 
 def qk_normed(qk: torch.Tensor, gain: torch.Tensor | None, r: torch.Tensor | None = None,
@@ -220,30 +261,42 @@ def layer_infer(p: tuple, x: torch.Tensor, rot: torch.Tensor, view=None, mask=No
     view: None (attend to this input's own K/V: the bidirectional path) or one layer's
     entry of KVCache.views(): this input's K/V are written into the cache, then the
     queries attend to the read slots.  mask: None or one SDPA broadcasts.
-    work: a LayerWork of x's shape (None: a fresh one, i.e. allocated per call)."""
-    n1, wqkv, gain, wout, n2, w1, b1, w2, b2, act, H, hd = p
+    work: a LayerWork of x's shape (None: a fresh one, i.e. allocated per call).
+    With oneDNN weights (p's last field) the result is a new tensor and x is left as is."""
+    n1, wqkv, gain, wout, n2, w1, b1, w2, b2, act, H, hd, packed = p
     B, L, d = x.shape
     w = LayerWork.for_params(p, B, L) if work is None else work
     x2 = x.view(B * L, d)
-    torch.mm(F.layer_norm(x2, (d,), n1, None, 1e-6), wqkv, out=w.qkv)
-    qk_normed(w.qk_in, gain, w.r, w.qk)
+    h1 = F.layer_norm(x2, (d,), n1, None, 1e-6)
+    if packed is None:
+        torch.mm(h1, wqkv, out=w.qkv)
+        qk_in, v = w.qk_in, w.v
+    else:  # oneDNN returns a new tensor: view it like LayerWork views its buffer
+        qkv5 = _LINEAR(h1, packed.qkv, None, "none", [], "").view(B, L, 3, H, hd)
+        qk_in, v = qkv5[:, :, :2], qkv5[:, :, 2]
+    qk_normed(qk_in, gain, w.r, w.qk)
     if view is None:  # q and k rotated in one op
         torch.mul(w.qk_c, rot, out=w.rot_c)
-        o = F.scaled_dot_product_attention(w.q_t, w.k_t, w.v_t, attn_mask=mask)
+        o = F.scaled_dot_product_attention(w.q_t, w.k_t, w.v_t if packed is None else v.transpose(1, 2), attn_mask=mask)
     else:
         k_read, v_read, writes = view
         r = rot[:, 0]  # (L, 1, hd/2)
         for src, n, kd, vd in writes:
             if n == L:  # the whole input (every step's single write run)
                 torch.mul(w.k_c, r, out=kd)
-                vd.copy_(w.v)
+                vd.copy_(v)
             else:
                 torch.mul(w.k_c[:, src:src + n], r[src:src + n], out=kd)
-                vd.copy_(w.v[:, src:src + n])
+                vd.copy_(v[:, src:src + n])
         torch.mul(w.q_c, r, out=w.rq_c)
         o = F.scaled_dot_product_attention(w.q_t, k_read, v_read, attn_mask=mask)
     # SDPA's CPU output is (B, L, H, hd) in memory: this reshape is a view, not a copy
-    x2.addmm_(o.transpose(1, 2).reshape(B * L, d), wout)
+    o2 = o.transpose(1, 2).reshape(B * L, d)
+    if packed is not None:  # residual adds, bias and activation fused into the GEMMs
+        x2 = _LINEAR.binary(o2, x2, packed.out, None, "add")
+        hid = _LINEAR(F.layer_norm(x2, (d,), n2, None, 1e-6), packed.fc1, b1, packed.act, [], packed.alg)
+        return _LINEAR.binary(hid, x2, packed.fc2, b2, "add").view(B, L, d)
+    x2.addmm_(o2, wout)
     torch.addmm(b1, F.layer_norm(x2, (d,), n2, None, 1e-6), w1, out=w.h)
     x2.addmm_(activation(act, w.h, inplace=True), w2).add_(b2)
     return x
@@ -252,9 +305,10 @@ def layer_infer(p: tuple, x: torch.Tensor, rot: torch.Tensor, view=None, mask=No
 def kv_infer(p: tuple, x: torch.Tensor, rot: torch.Tensor, writes) -> None:
     """Only the K/V of a block's input x (B, L, d), written into cache views `writes`:
     the last layer of context encoding, whose outputs nobody reads."""
-    n1, wqkv, gain, _, _, _, _, _, _, _, H, hd = p
+    n1, wqkv, gain, _, _, _, _, _, _, _, H, hd, packed = p
     B, L, d = x.shape
-    kv = torch.mm(F.layer_norm(x.view(B * L, d), (d,), n1, None, 1e-6), wqkv[:, d:]).view(B, L, 2, H, hd)
+    h1 = F.layer_norm(x.reshape(B * L, d), (d,), n1, None, 1e-6)
+    kv = (torch.mm(h1, wqkv[:, d:]) if packed is None else _LINEAR(h1, packed.kv, None, "none", [], "")).view(B, L, 2, H, hd)
     k = qk_normed(kv[:, :, :1], None if gain is None else gain[1:])
     write_kv(k[:, :, 0], kv[:, :, 1], rot, writes)
 
@@ -425,9 +479,22 @@ class LMDMTransformer(nn.Module):
             h = blk(h, rot, mask)
         return h
 
-    def infer_params(self) -> list[tuple]:
-        """Per-layer weights for layer_infer; gather once per block."""
-        return [blk.infer_params() for blk in self.blocks]
+    def infer_params(self, kernels: str = "mkl") -> list[tuple]:
+        """Per-layer weights for layer_infer; gather once per block.
+        kernels "onednn": with the GEMM weights reordered for oneDNN, made at the first
+        call and again whenever a weight changed (training, load_state_dict: checked by
+        the tensors' version counters, ~10 us)."""
+        if kernels == "mkl":
+            return [blk.infer_params() for blk in self.blocks]
+        if kernels != "onednn":
+            raise ValueError(f"unknown kernels {kernels!r}; one of {KERNELS}")
+        if not onednn_available():
+            raise RuntimeError("kernels 'onednn' needs a PyTorch build with oneDNN (torch.backends.mkldnn)")
+        key = tuple((w._version, w.data_ptr()) for blk in self.blocks for w in blk.gemm_weights())
+        cached = self.__dict__.get("_packed")  # (weights' key, packs), shared by the model's streams
+        if cached is None or cached[0] != key:
+            cached = self.__dict__["_packed"] = (key, [PackedGemms(blk) for blk in self.blocks])
+        return [blk.infer_params(pk) for blk, pk in zip(self.blocks, cached[1])]
 
     def run_infer(self, h, rot, mask=None, params=None, work=None):
         """Inference version of run_full (no cache; h (B, L, d) is overwritten).

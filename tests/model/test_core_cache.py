@@ -7,6 +7,7 @@ unconditional rows, feeding the same sampler with the same seeded noise.
 """
 from __future__ import annotations
 
+import pytest
 import torch
 from torch.testing import assert_close
 
@@ -14,7 +15,7 @@ from model.cache import KVCache
 from model.config import LMDMConfig
 from model.sampler import logsnr_schedule, sample
 from model.stream import LMDMStream
-from model.transformer import LMDMTransformer, positions
+from model.transformer import LMDMTransformer, onednn_available, positions
 
 torch.set_num_threads(1)
 ATOL = 2e-5  # float32; the issue's bound is 1e-4
@@ -88,12 +89,13 @@ def block_inputs(cfg, b: int):
     return cond, controls, visible
 
 
-def run_both(layout: str, blocks: int, prime: int = 0, **sample_kw):
-    """Stream `blocks` blocks and replay each one offline; returns the per-block pairs."""
+def run_both(layout: str, blocks: int, prime: int = 0, kernels: str = "mkl", **sample_kw):
+    """Stream `blocks` blocks (GEMMs by `kernels`) and replay each one offline (torch's
+    default kernels); returns the per-block pairs."""
     model = tiny_model(seed=1)
     cfg = model.cfg
     T, C = cfg.target_frames, cfg.context_frames
-    stream = LMDMStream(model, layout=layout)
+    stream = LMDMStream(model, layout=layout, kernels=kernels)
     hist = History(cfg)
     prompt = torch.randn(cfg.prompt_dim, generator=torch.Generator().manual_seed(7))
     if prime:
@@ -198,3 +200,42 @@ def test_layouts_really_differ():
         outs[layout] = stream.generate(seed=0, steps=3)
     assert (outs["bidirectional"] - outs["enc_dec"]).abs().max() > 1e-3
     assert (outs["enc_dec"] - outs["block_causal"]).abs().max() > 1e-3
+
+
+needs_onednn = pytest.mark.skipif(not onednn_available(), reason="this PyTorch build has no oneDNN")
+
+
+@needs_onednn
+@pytest.mark.parametrize("layout,blocks,prime", [("enc_dec", 7, 0), ("block_causal", 12, 16), ("bidirectional", 3, 0)])
+def test_onednn_kernels_stream_equals_offline(layout, blocks, prime):
+    """The oneDNN GEMMs (packed weights, fused activation and residual adds) compute the
+    same blocks as the offline pass on torch's default kernels."""
+    pairs = run_both(layout, blocks=blocks, prime=prime, kernels="onednn")
+    for y, ref in pairs:
+        assert y.abs().max() > 0.1
+        assert_close(y, ref, rtol=0, atol=ATOL)
+
+
+@needs_onednn
+def test_onednn_packed_weights_follow_weight_changes():
+    """Packed weights are copies: after an in-place update (an optimizer step, a
+    load_state_dict) the next block must use the new weights, as the MKL path does."""
+    model = tiny_model(seed=4)
+    streams = {k: LMDMStream(model, layout="enc_dec", kernels=k) for k in ("mkl", "onednn")}
+    prompt = [(torch.randn(model.cfg.prompt_dim, generator=torch.Generator().manual_seed(1)), 1.0)]
+
+    def block(k):
+        streams[k].reset()
+        return streams[k].generate(prompts=prompt, seed=3, steps=3)
+
+    before = block("onednn")
+    assert_close(before, block("mkl"), rtol=0, atol=ATOL)
+    with torch.no_grad():
+        for blk in model.blocks:
+            blk.mlp.fc1.weight.mul_(1.5)
+            blk.attn.qkv.weight.add_(0.05)
+    after = block("onednn")
+    assert (after - before).abs().max() > 1e-3
+    assert_close(after, block("mkl"), rtol=0, atol=ATOL)
+    with pytest.raises(ValueError, match="unknown kernels"):
+        LMDMStream(model, kernels="blas")
