@@ -416,7 +416,7 @@ def evaluate(args) -> dict:
     examples = load_examples(data, args.pieces_per_style, args.seed)
     rng = np.random.default_rng(args.seed)
     counts = {c: [] for c in CANDIDATES}
-    # the same counts split by bar range and by live part (where the harmony is lost)
+    # the same counts split by bar range, by live part and by style (where the harmony is lost)
     parts = {c: {} for c in CANDIDATES}
     style_hits = {c: [0, 0] for c in CANDIDATES}
     per_style = {}
@@ -435,6 +435,7 @@ def evaluate(args) -> dict:
         for c, notes in outs.items():
             counts[c].append(score(notes, ex, (0, bars * BAR)))
             parts[c].setdefault(f"live {ex.live}", []).append(counts[c][-1])
+            parts[c].setdefault(f"style {ex.style}", []).append(counts[c][-1])
             for a, b in BAR_RANGES:
                 if a < bars:
                     parts[c].setdefault(f"bars {a + 1}-{b}", []).append(score(notes, ex, (a * BAR, min(b, bars) * BAR)))
@@ -574,7 +575,11 @@ def format_table(r: dict) -> str:
         lines.append(f"{c:14s} {s['harmonic']:9.3f} {s['rhythmic']:9.3f} {s['style']:7.3f} {s['onsets']:7d}")
     for c in ("ground_truth", "model"):
         parts = r["candidates"][c].get("parts", {})
-        lines.append(f"{c} by part: " + ", ".join(f"{k} {v['harmonic']:.3f}/{v['rhythmic']:.3f}" for k, v in parts.items()))
+        for group in ("bars", "live", "style"):  # one line each: by bar range, live part, style
+            items = [(k[len(group) + 1:], v) for k, v in parts.items() if k.startswith(group + " ")]
+            if items:
+                lines.append(f"{c} by {group}: " + ", ".join(f"{k} {v['harmonic']:.3f}/{v['rhythmic']:.3f}"
+                                                           for k, v in items))
     for k, v in r.get("drift", {}).items():
         lines.append(f"drift {k:9s} first {v['first']:.3f} last {v['last']:.3f} slope {v['slope_per_window']:+.4f}")
     if "cache_max_abs_diff" in r:

@@ -47,6 +47,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corrupt", type=float, default=0.5,
                    help="share of windows whose pitched context stems are damaged (dropped/"
                         "transposed/thinned) so the model leans on the live input")
+    p.add_argument("--visibility", default=None,
+                   help="shares of the input-visibility modes, e.g. accompany=0.7,delay=0.2,partial=0.05,free=0.05 "
+                        "(default: model/data/dataset.py VISIBILITY; give it again when resuming)")
     p.add_argument("--export", default=None, help="also write the shipped checkpoint here")
     p.add_argument("--plot", default="", help="also write the loss-curve PNG here (it is always written "
                                                 "to RUN/loss.png; default: nowhere else)")
@@ -95,7 +98,8 @@ def train(args) -> dict:
         from dataclasses import replace
         cfg = replace(cfg, ctx_drop_all=float(args.ctx_drop_all))
     train_set = Windows(data, held_out=False, context=cfg.context_frames, target=cfg.target_frames,
-                        corrupt=args.corrupt, transpose=args.transpose)
+                        corrupt=args.corrupt, transpose=args.transpose,
+                        visibility=getattr(args, "visibility", None))
     val_set = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames,
                       density_quantiles=train_set.density_quantiles)
     torch.manual_seed(args.seed)

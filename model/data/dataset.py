@@ -24,6 +24,29 @@ from model.codec import DEFAULT_LAYOUT, EXACT, RollLayout
 
 VISIBILITY = {"delay": 0.3, "accompany": 0.45, "partial": 0.15, "free": 0.1}
 
+def parse_visibility(spec: "str | dict[str, float] | None") -> dict[str, float]:
+    """Shares of the input-visibility modes: None (VISIBILITY), a dict, or text like
+    "accompany=0.7,delay=0.2,free=0.1" (modes left out get 0); normalised to sum 1."""
+    if spec is None:
+        return dict(VISIBILITY)
+    if isinstance(spec, str):
+        items = {}
+        for part in filter(None, (x.strip() for x in spec.split(","))):
+            name, sep, value = part.partition("=")
+            try:
+                items[name.strip()] = float(value)
+            except ValueError:
+                raise ValueError(f"visibility: expected mode=share, got {part!r}") from None
+            if not sep:
+                raise ValueError(f"visibility: expected mode=share, got {part!r}")
+        spec = items
+    unknown = set(spec) - set(VISIBILITY)
+    if unknown or any(v < 0 for v in spec.values()) or sum(spec.values()) <= 0:
+        raise ValueError(f"visibility: modes are {', '.join(VISIBILITY)} with shares >= 0 (some > 0); got {spec}")
+    total = sum(spec.values())
+    return {m: float(spec.get(m, 0.0)) / total for m in VISIBILITY}
+
+
 # Context corruption (training only): streamed, the context is the model's own decoded
 # output, sparser and harmonically looser than the truth it was trained on. With
 # probability `corrupt` a window's pitched context stems are damaged -- a stem dropped,
@@ -94,10 +117,11 @@ class Windows(torch.utils.data.Dataset):
 
     def __init__(self, data: CachedData, held_out: bool, context: int, target: int,
                  density_quantiles: np.ndarray | None = None, corrupt: float = 0.0,
-                 transpose: bool = False):
+                 transpose: bool = False, visibility: dict[str, float] | None = None):
         self.data, self.C, self.T = data, context, target
         self.corrupt = float(corrupt)
         self.transpose = bool(transpose)
+        self.visibility = parse_visibility(visibility)  # input-visibility mode -> share of windows
         starts = []
         for i in data.split(held_out):
             n = int(data.pieces.n_frames[i])
@@ -144,7 +168,7 @@ class Windows(torch.utils.data.Dataset):
         if self.corrupt > 0:
             corrupt_context(roll[:, :C], rng, self.corrupt, self.data.layout)
         latent = roll * 2.0 - 1.0
-        modes = rng.choice(list(VISIBILITY), size=B, p=list(VISIBILITY.values()))
+        modes = rng.choice(list(self.visibility), size=B, p=list(self.visibility.values()))
         vis = np.where(modes == "delay", T, 0)
         vis = np.where(modes == "accompany", -rng.integers(0, 5, B), vis)
         vis = np.where(modes == "partial", rng.integers(1, T, B), vis)

@@ -117,3 +117,17 @@ def test_windows_transpose_notes_and_features_together(tmp_path):
     a = _chroma_agreement(plain.sample(np.random.default_rng(0), 64))
     b = _chroma_agreement(moved.sample(np.random.default_rng(0), 64))
     assert a > 0.6 and b > a - 0.1, (a, b)
+
+
+def test_visibility_shares_parse_and_validate():
+    """`lmdm train --visibility`: mode=share text, normalised; unknown modes and bad text refused."""
+    import pytest
+
+    from model.data.dataset import VISIBILITY, parse_visibility
+    assert parse_visibility(None) == VISIBILITY
+    got = parse_visibility("accompany=0.7, delay=0.2,free=0.1")
+    assert got == pytest.approx({"delay": 0.2, "accompany": 0.7, "partial": 0.0, "free": 0.1})
+    assert parse_visibility({"accompany": 2.0}) == {"delay": 0.0, "accompany": 1.0, "partial": 0.0, "free": 0.0}
+    for bad in ("accompany", "acc=1", "delay=-1,free=1", "delay=0", "delay=x"):
+        with pytest.raises(ValueError, match="visibility"):
+            parse_visibility(bad)

@@ -80,6 +80,10 @@ def test_windows_cover_every_visibility_mode(tiny_data):
     assert (cm == 0).any() and (cm == 1).any(), "stream starts (no context) and full contexts"
     d = b["controls"].numpy()[:, 0]
     assert 0 <= d.min() and d.max() <= 1 and d.std() > 0.1
+    # other shares (lmdm train --visibility): only accompany windows, all with input
+    acc = Windows(data, held_out=False, context=32, target=16, visibility="accompany=1")
+    vis = acc.sample(np.random.default_rng(0), 256)["visible_until"].numpy()
+    assert ((vis <= 0) & (vis >= -4)).all() and (vis < 0).any()
 
 
 def test_pieces_are_deterministic_from_the_seed():

@@ -35,6 +35,7 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
         # split by bar range (4 bars streamed: only bars 1-4) and by live part
         assert "bars 1-4" in c["parts"] and "bars 5-8" not in c["parts"]
         assert any(k.startswith("live ") for k in c["parts"])
+        assert {k[6:] for k in c["parts"] if k.startswith("style ")} == set(r["styles"])
         assert all(0 <= x["harmonic"] <= 1 and 0 <= x["rhythmic"] <= 1 for x in c["parts"].values())
     gt, rnd = r["candidates"]["ground_truth"], r["candidates"]["random"]
     assert gt["harmonic"] > rnd["harmonic"], "the truth agrees with itself better than noise"
