@@ -53,7 +53,7 @@ import torch
 from model.cache import KVCache, RingKVCache
 from model.config import LAYOUTS, LMDMConfig
 from model.sampler import guided_split, logsnr_schedule, sample
-from model.transformer import KERNELS, LayerWork, LMDMTransformer, onednn_available, positions
+from model.transformer import LayerWork, LMDMTransformer, positions
 
 
 def _tensor(x, shape: tuple[int, ...] | None = None) -> torch.Tensor:
@@ -74,11 +74,8 @@ class LMDMStream:
         self.layout = layout or cfg.layout
         if self.layout not in LAYOUTS:
             raise ValueError(f"unknown layout {self.layout!r}; one of {LAYOUTS}")
-        if kernels not in KERNELS:
-            raise ValueError(f"unknown kernels {kernels!r}; one of {KERNELS}")
-        if kernels == "onednn" and not onednn_available():
-            raise ValueError("kernels 'onednn' needs a PyTorch build with oneDNN (torch.backends.mkldnn)")
         self.kernels = kernels  # the GEMM library of the layers (transformer.KERNELS)
+        self._params()  # checks `kernels`; oneDNN packs the weights now, not in the first block
         C, T, D, Cd = cfg.context_frames, cfg.target_frames, cfg.latent_dim, cfg.cond_dim
         if self.layout == "block_causal" and C % T:
             raise ValueError(f"block_causal needs context_frames ({C}) divisible by T ({T})")

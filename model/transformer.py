@@ -172,12 +172,12 @@ class Block(nn.Module):
 #             (`lmdm bench gemm`); the same products (float32, same accumulation).
 # Training (forward/backward) always uses torch's default.
 KERNELS = ("mkl", "onednn")
-_LINEAR = torch.ops.mkldnn._linear_pointwise
+_LINEAR = getattr(torch.ops.mkldnn, "_linear_pointwise", None)  # None: a build without oneDNN
 _ONEDNN_ACT = {"silu": ("swish", ""), "gelu_tanh": ("gelu", "tanh"), "gelu": ("gelu", "none")}
 
 
 def onednn_available() -> bool:
-    return bool(torch.backends.mkldnn.is_available())
+    return _LINEAR is not None and bool(torch.backends.mkldnn.is_available())
 
 
 class PackedGemms:
@@ -186,14 +186,12 @@ class PackedGemms:
     made no difference to the GEMMs' speed at any of those row counts here, so one
     packing serves every pass."""
 
-    def __init__(self, block: "Block", rows: int = 64) -> None:
-        wqkv, wout, w1, w2 = block.gemm_weights()
-        d = wout.shape[0]
+    ROWS_HINT = 64
+
+    def __init__(self, block: "Block") -> None:
         pack = torch.ops.mkldnn._reorder_linear_weight
         with torch.no_grad():
-            self.qkv, self.out = pack(wqkv.detach(), rows), pack(wout.detach(), rows)
-            self.fc1, self.fc2 = pack(w1.detach(), rows), pack(w2.detach(), rows)
-            self.kv = pack(wqkv.detach()[d:].contiguous(), rows)  # K/V only (kv_infer)
+            self.qkv, self.out, self.fc1, self.fc2 = (pack(w.detach(), self.ROWS_HINT) for w in block.gemm_weights())
         self.act, self.alg = _ONEDNN_ACT[block.mlp.act]
 
 
@@ -308,7 +306,9 @@ def kv_infer(p: tuple, x: torch.Tensor, rot: torch.Tensor, writes) -> None:
     n1, wqkv, gain, _, _, _, _, _, _, _, H, hd, packed = p
     B, L, d = x.shape
     h1 = F.layer_norm(x.reshape(B * L, d), (d,), n1, None, 1e-6)
-    kv = (torch.mm(h1, wqkv[:, d:]) if packed is None else _LINEAR(h1, packed.kv, None, "none", [], "")).view(B, L, 2, H, hd)
+    # oneDNN: the whole qkv product, its q third unused (once per encoded context)
+    kv = torch.mm(h1, wqkv[:, d:]) if packed is None else _LINEAR(h1, packed.qkv, None, "none", [], "")[:, d:]
+    kv = kv.view(B, L, 2, H, hd)
     k = qk_normed(kv[:, :, :1], None if gain is None else gain[1:])
     write_kv(k[:, :, 0], kv[:, :, 1], rot, writes)
 
