@@ -72,6 +72,7 @@ def run(args) -> dict:
     import torch
 
     from model.config import LMDMConfig
+    from model.transformer import _LINEAR, onednn_available
 
     torch.set_num_threads(args.threads)
     cfg = LMDMConfig.preset(args.preset)
@@ -79,8 +80,8 @@ def run(args) -> dict:
     C, T, B = args.context_frames, args.target_frames, args.cfg_batch
     rows = {"block_causal_step": B * (T + 1), "chunk_encoding": T, "enc_dec_context": C,
             "bidirectional_step": B * (C + T + 1)}
-    onednn = bool(torch.backends.mkldnn.is_available())
-    lin = torch.ops.mkldnn._linear_pointwise if onednn else None
+    onednn = onednn_available()  # the checks the stream's kernels="onednn" makes
+    lin = _LINEAR
     g = torch.Generator().manual_seed(args.seed)
     weights = {name: torch.randn(o, i, generator=g) * i ** -0.5 for name, (i, o) in layer_gemms(d, hidden).items()}
     points = {}

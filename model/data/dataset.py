@@ -24,6 +24,7 @@ from model.codec import DEFAULT_LAYOUT, EXACT, RollLayout
 
 VISIBILITY = {"delay": 0.3, "accompany": 0.45, "partial": 0.15, "free": 0.1}
 
+
 def parse_visibility(spec: "str | dict[str, float] | None") -> dict[str, float]:
     """Shares of the input-visibility modes: None (VISIBILITY), a dict, or text like
     "accompany=0.7,delay=0.2,free=0.1" (modes left out get 0); normalised to sum 1."""
@@ -32,13 +33,11 @@ def parse_visibility(spec: "str | dict[str, float] | None") -> dict[str, float]:
     if isinstance(spec, str):
         items = {}
         for part in filter(None, (x.strip() for x in spec.split(","))):
-            name, sep, value = part.partition("=")
-            try:
+            name, _, value = part.partition("=")
+            try:  # no "=" leaves value empty, which float() refuses too
                 items[name.strip()] = float(value)
             except ValueError:
                 raise ValueError(f"visibility: expected mode=share, got {part!r}") from None
-            if not sep:
-                raise ValueError(f"visibility: expected mode=share, got {part!r}")
         spec = items
     unknown = set(spec) - set(VISIBILITY)
     if unknown or any(v < 0 for v in spec.values()) or sum(spec.values()) <= 0:
@@ -117,7 +116,7 @@ class Windows(torch.utils.data.Dataset):
 
     def __init__(self, data: CachedData, held_out: bool, context: int, target: int,
                  density_quantiles: np.ndarray | None = None, corrupt: float = 0.0,
-                 transpose: bool = False, visibility: dict[str, float] | None = None):
+                 transpose: bool = False, visibility: str | dict[str, float] | None = None):
         self.data, self.C, self.T = data, context, target
         self.corrupt = float(corrupt)
         self.transpose = bool(transpose)
