@@ -442,6 +442,9 @@ def main(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
 
     old_term = signal.signal(signal.SIGTERM, on_term)
+    # Ctrl-C stops the demo even when it was started with SIGINT ignored (a background job
+    # of a script): Python then installs no KeyboardInterrupt handler of its own
+    inherited_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     code = 0
     try:
         summary = demo.run()
@@ -459,11 +462,11 @@ def main(args: argparse.Namespace) -> int:
         code = 1
     finally:
         # a second Ctrl-C must not cut the clean-up short (every step has a timeout)
-        old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         try:
             demo.close()
         finally:
-            signal.signal(signal.SIGINT, old_int)
+            signal.signal(signal.SIGINT, inherited_int)
             signal.signal(signal.SIGTERM, old_term)
     return code
