@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 
-LAYOUTS = ("bidirectional", "enc_dec", "block_causal")
+from model.config import KERNELS, LAYOUTS
 
 
 def common_arguments(p: argparse.ArgumentParser) -> None:
@@ -58,8 +58,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plot", default="", help="write the sweep plot (PNG) here")
     p.add_argument("--masks-plot", default="", help="also draw the three attention masks (PNG) here")
     p.add_argument("--checkpoint", default="", help="time this checkpoint folder's model instead of a preset")
-    p.add_argument("--kernels", default="mkl", choices=("mkl", "onednn"),
-                   help="GEMM library of every layout's layers (model/transformer.py KERNELS; lmdm bench gemm)")
+    p.add_argument("--kernels", default="mkl", choices=KERNELS,
+                   help="GEMM library of every layout's layers (model/config.py KERNELS; lmdm bench gemm)")
     p.add_argument("--seed", type=int, default=0)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 
 LAYOUTS: tuple[str, ...] = ("bidirectional", "enc_dec", "block_causal")
+# the GEMM library of the layers at inference (model/transformer.py, "GEMM kernels")
+KERNELS: tuple[str, ...] = ("mkl", "onednn")
 SAMPLERS: tuple[str, ...] = ("euler", "pingpong")
 GUIDANCE_MODES: tuple[str, ...] = ("cfg", "cfg++")
 ACTIVATIONS: tuple[str, ...] = ("silu", "gelu_tanh", "gelu")

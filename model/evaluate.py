@@ -31,6 +31,7 @@ import numpy as np
 
 from model.api import Block, Controls
 from model.codec import DEFAULT_LAYOUT, EXACT, GridNote, encode, from_events
+from model.config import KERNELS
 
 FPB = 4
 BAR = 16
@@ -43,8 +44,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default="data/cache/default")
     p.add_argument("--model", default="embedded", help="registered model name to evaluate")
     p.add_argument("--checkpoint", default=None, help="embedded checkpoint folder (default: shipped)")
-    p.add_argument("--kernels", default="mkl", choices=("mkl", "onednn"),
-                   help="GEMM library of the embedded model's layers (model/transformer.py KERNELS)")
+    p.add_argument("--kernels", default="mkl", choices=KERNELS,
+                   help="GEMM library of the embedded model's layers (model/config.py KERNELS)")
     p.add_argument("--pieces-per-style", type=int, default=2)
     p.add_argument("--bars", type=int, default=16, help="bars streamed per held-out piece")
     p.add_argument("--drift-pieces", type=int, default=10,

@@ -9,7 +9,7 @@ Usage (what model/embedded.py does inside its api.Generator):
     cfg = LMDMConfig.preset("default", latent_dim=200, cond_dim=26, prompt_dim=384)
     model = LMDMTransformer(cfg).eval()          # or model.checkpoint.load_checkpoint(dir)[0]
     stream = LMDMStream(model)                   # layout from cfg (enc_dec by default);
-                                                 # kernels="onednn": oneDNN GEMMs (transformer.KERNELS)
+                                                 # kernels="onednn": oneDNN GEMMs (config.KERNELS)
     stream.warmup()                              # before going live: throwaway blocks, then reset()
     stream.reset()                               # at play / reset
     # optional priming with known frames (block_causal: a multiple of T frames)
@@ -74,7 +74,7 @@ class LMDMStream:
         self.layout = layout or cfg.layout
         if self.layout not in LAYOUTS:
             raise ValueError(f"unknown layout {self.layout!r}; one of {LAYOUTS}")
-        self.kernels = kernels  # the GEMM library of the layers (transformer.KERNELS)
+        self.kernels = kernels  # the GEMM library of the layers (config.KERNELS)
         self._params()  # checks `kernels`; oneDNN packs the weights now, not in the first block
         C, T, D, Cd = cfg.context_frames, cfg.target_frames, cfg.latent_dim, cfg.cond_dim
         if self.layout == "block_causal" and C % T:

@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from model.cache import KVCache
-from model.config import LMDMConfig
+from model.config import KERNELS, LMDMConfig
 
 # ------------------------------------------------------------------------------- RoPE ----
 
@@ -163,7 +163,7 @@ class Block(nn.Module):
 
 # ----------------------------------------------------------------------- GEMM kernels ----
 #
-# KERNELS: which library runs the layers' weight GEMMs at inference.
+# KERNELS (model/config.py): which library runs the layers' weight GEMMs at inference.
 #   "mkl"     torch.mm / addmm (PyTorch's CPU default, MKL in the official builds)
 #   "onednn"  oneDNN's linear with weights reordered once into its blocked layout, the
 #             activation and the residual add fused into the GEMM (the kernels of
@@ -171,7 +171,6 @@ class Block(nn.Module):
 #             AVX2 code (AMD), about 2x the GEMM speed at 128-290 rows and 1.8x at 34
 #             (`lmdm bench gemm`); the same products (float32, same accumulation).
 # Training (forward/backward) always uses torch's default.
-KERNELS = ("mkl", "onednn")
 _LINEAR = getattr(torch.ops.mkldnn, "_linear_pointwise", None)  # None: a build without oneDNN
 _ONEDNN_ACT = {"silu": ("swish", ""), "gelu_tanh": ("gelu", "tanh"), "gelu": ("gelu", "none")}
 
