@@ -126,6 +126,27 @@ class RollLayout:
 
 DEFAULT_LAYOUT = RollLayout()
 
+# Where a bar sits in its phrase, for models trained with it (extra controls after the
+# density): one-hot of the bar in its 4-bar group, then 1 in the second half of 8 bars.
+# Many grooves loop 4 chords where one chord is followed by different ones (funk's
+# i-i-IV-i), so the next chord depends on the loop position, not only on the last bar heard.
+PHRASE_DIM = 5
+
+
+def phrase_controls(bar) -> np.ndarray:
+    """Bar index (0 = the first bar of a phrase; int or array) -> (..., PHRASE_DIM) float32."""
+    bar = np.asarray(bar, np.int64)
+    out = np.zeros(bar.shape + (PHRASE_DIM,), np.float32)
+    np.put_along_axis(out, (bar % 4)[..., None], 1.0, axis=-1)
+    out[..., 4] = (bar // 4) % 2
+    return out
+
+
+def uses_phrase(n_controls: int) -> bool:
+    """Whether a model's controls are (density, phrase_controls) rather than density alone."""
+    return n_controls == 1 + PHRASE_DIM
+
+
 SUSTAIN = 0.5  # a held note
 ONSET_BASE = 0.75  # a note's first frame: ONSET_BASE + (1 - ONSET_BASE) * velocity / 127
 

@@ -26,7 +26,8 @@ from typing import Sequence
 import numpy as np
 
 from model.api import Block, Controls, MidiEvent, StemBlock
-from model.codec import ROBUST, DecodeOptions, RollLayout, decode, encode, from_latent, parse_key, to_events, to_latent
+from model.codec import (ROBUST, DecodeOptions, RollLayout, decode, encode, from_latent, parse_key, phrase_controls,
+                          to_events, to_latent, uses_phrase)
 
 CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "default"
 
@@ -44,7 +45,7 @@ def write_checkpoint(folder: Path, model, cfg, *, layout: RollLayout, density_qu
     folder = Path(folder)
     meta = {"kind": "embedded-roll", "layout": layout.to_dict(),
             "density_quantiles": [round(float(q), 6) for q in density_quantiles],
-            "controls": ["density"], "training": training}
+            "controls": ["density"] + (["phrase"] if uses_phrase(cfg.n_controls) else []), "training": training}
     if (folder / "config.yaml").exists():  # keep inference settings tuned on an earlier export
         from model.checkpoint import load_config
         try:
@@ -202,7 +203,7 @@ class EmbeddedGenerator:
         self.input_guidance = float(ig) if ig is not None and float(ig) > 0 else None
         self._key_text: str | None = None
         self._key_pcs = None
-        self._density = np.zeros(1, np.float32)  # staging for the control tensor
+        self._controls = np.zeros(self.config.n_controls, np.float32)  # staging for the control tensor
         self.reset()
 
     # -- contract -------------------------------------------------------------------------
@@ -270,13 +271,14 @@ class EmbeddedGenerator:
                 prev = self._features(ps, T, pspf)
         visible = -self.C if free else max(-self.C, min(T, vis))
         prompts = self.prompts.weighted(controls.prompts)
-        self._density[0] = self._density_control(controls.density)
+        beat = block.start_beat + first / self.fpb  # beats since play
+        self._control_vector(controls, int(np.floor(beat / max(int(controls.beats_per_bar), 1) + 1e-6)))
         keep = int(round(controls.context_beats * self.fpb)) if self.own_context else 0
         if keep < self.C:
             self.stream.drop_context(keep)
         seed = None if controls.seed is None else int(controls.seed) * 100003 + self.frame_cursor // T
         y = self.stream.generate(cond, visible_until=visible, prev_cond=prev, prompts=prompts,
-                                 controls=torch.from_numpy(self._density), steps=int(controls.steps),
+                                 controls=torch.from_numpy(self._controls), steps=int(controls.steps),
                                  guidance=float(controls.guidance), temperature=float(controls.temperature) * self.temperature_scale,
                                  seed=seed, sampler=self.sampler, guidance_mode=self.guidance_mode,
                                  guide_input=self.guide_input and not free,
@@ -298,8 +300,14 @@ class EmbeddedGenerator:
             feats = np.where(sounding[:, None], notes, feats).astype(np.float32)
         return feats
 
-    def _density_control(self, density: float) -> float:
-        return float(np.clip(density, 0.0, 1.0))
+    def _control_vector(self, controls: Controls, bar: int) -> np.ndarray:
+        """The model's controls for bar `bar` (counted from 0 at play, as /lmdm/status
+        counts from 1): the density and, for a model trained with them, where the bar sits
+        in its phrase (phrases start on play: bars 1, 5, 9, ... begin a 4-bar group)."""
+        self._controls[0] = float(np.clip(controls.density, 0.0, 1.0))
+        if uses_phrase(self.config.n_controls):
+            self._controls[1:] = phrase_controls(bar)
+        return self._controls
 
     def _decode_options(self, controls: Controls) -> DecodeOptions:
         if controls.key != self._key_text:

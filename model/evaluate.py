@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from model.api import Block, Controls
-from model.codec import DEFAULT_LAYOUT, EXACT, GridNote, encode, from_events
+from model.codec import DEFAULT_LAYOUT, EXACT, GridNote, encode, from_events, uses_phrase
 from model.config import KERNELS
 
 FPB = 4
@@ -341,7 +341,7 @@ def cache_difference(gen, ex: Example, audio: np.ndarray, sample_rate: int, cont
     w_in = gen.input_guidance if gen.guide_input else None
     R = 2 if w_in is None else 3  # CFG rows: prompt + input, neither (or no prompt), [input only]
     prompt = torch.stack([mixed] + [m.null_prompt.detach()] * (R - 1))  # (R, P)
-    ctrl = torch.tensor([[controls.density]] * R, dtype=torch.float32)
+    ctrl = torch.from_numpy(gen._control_vector(controls, 4).copy())[None].expand(R, -1)
     vis = -2
     ctx_vis = s.h_vis.clone()
     ctx_vis[C + vis:] = 0
@@ -365,7 +365,7 @@ def cache_difference(gen, ex: Example, audio: np.ndarray, sample_rate: int, cont
     x = torch.randn(1, T, cfg.latent_dim, generator=g) * controls.temperature
     sample(velocity, x, logsnr_schedule(controls.steps, cfg.logsnr_min, cfg.logsnr_max),
            guidance=controls.guidance, sampler=cfg.sampler, guidance_mode=cfg.guidance_mode, generator=g)
-    y = s.generate(cond, visible_until=vis, prompts=prompts, controls=torch.tensor([controls.density]),
+    y = s.generate(cond, visible_until=vis, prompts=prompts, controls=ctrl[0],
                    steps=controls.steps, guidance=controls.guidance, temperature=controls.temperature, seed=1234,
                    guide_input=gen.guide_input, input_guidance=w_in)
     return float((y - x[0]).abs().max())
@@ -610,7 +610,8 @@ def tune(args, windows: int = 32) -> dict:
     folder = args.checkpoint or CHECKPOINT
     model, cfg, meta, _, _ = load_checkpoint(folder)
     data = CachedData(args.data)
-    w = Windows(data, held_out=False, context=cfg.context_frames, target=cfg.target_frames)
+    w = Windows(data, held_out=False, context=cfg.context_frames, target=cfg.target_frames,
+                phrase=uses_phrase(cfg.n_controls), phrase_drop=0.0)
     rows = np.random.default_rng(args.seed + 2).choice(len(w), min(windows, len(w)), replace=False)
     b = w.gather(rows, np.random.default_rng(args.seed))
     truth = [decode(from_latent(t), DEFAULT_LAYOUT, ROBUST) for t in b["target"].numpy()]
@@ -755,7 +756,8 @@ def context_study(args, windows: int = 48) -> dict:
     model, cfg, meta, _, _ = load_checkpoint(folder)
     opt = replace(ROBUST, **(meta.get("decode") or {}))  # as the generator decodes
     data = CachedData(args.data)
-    w = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames)
+    w = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames,
+                phrase=uses_phrase(cfg.n_controls), phrase_drop=0.0)
     rows = np.random.default_rng(args.seed + 3).choice(len(w), min(windows, len(w)), replace=False)
     b = w.gather(rows, np.random.default_rng(args.seed))
     T = cfg.target_frames

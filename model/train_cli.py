@@ -50,6 +50,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--visibility", default=None,
                    help="shares of the input-visibility modes, e.g. accompany=0.7,delay=0.2,partial=0.05,free=0.05 "
                         "(default: model/data/dataset.py VISIBILITY; give it again when resuming)")
+    p.add_argument("--phrase", action="store_true",
+                   help="a new run's controls also say where the bar sits in its phrase (model/codec.py "
+                        "phrase_controls); with --init-from a density-only checkpoint, its control "
+                        "projection gets zero weights for the new inputs, so training starts from its outputs")
     p.add_argument("--export", default=None, help="also write the shipped checkpoint here")
     p.add_argument("--plot", default="", help="also write the loss-curve PNG here (it is always written "
                                                 "to RUN/loss.png; default: nowhere else)")
@@ -57,10 +61,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def model_config(data, args):
+    from model.codec import PHRASE_DIM
     from model.config import LMDMConfig
     from model.features import FEATURE_DIM
     kw = dict(latent_dim=data.layout.channels, cond_dim=FEATURE_DIM,
-              prompt_dim=data.prompt_embedding.shape[1], n_controls=1)
+              prompt_dim=data.prompt_embedding.shape[1],
+              n_controls=1 + (PHRASE_DIM if getattr(args, "phrase", False) else 0))
     if args.preset == "tiny":
         return LMDMConfig.preset("tiny", **kw)
     return LMDMConfig.preset(args.preset, d_model=args.d_model, n_layers=args.layers,
@@ -79,6 +85,7 @@ def train(args) -> dict:
     import torch
     from tqdm import tqdm
 
+    from model.codec import PHRASE_DIM, uses_phrase
     from model.data.dataset import CachedData, Windows
     from model.training import Trainer
     from model.transformer import LMDMTransformer
@@ -94,14 +101,18 @@ def train(args) -> dict:
         from model.checkpoint import load_checkpoint
         init, _ = load_checkpoint(args.init_from)
         cfg = init.cfg
+        if getattr(args, "phrase", False) and not uses_phrase(cfg.n_controls):
+            init = widen_controls(init, 1 + PHRASE_DIM)
+            cfg = init.cfg
     if args.ctx_drop_all is not None and not (run / "state.safetensors").exists():
         from dataclasses import replace
         cfg = replace(cfg, ctx_drop_all=float(args.ctx_drop_all))
+    phrase = uses_phrase(cfg.n_controls)
     train_set = Windows(data, held_out=False, context=cfg.context_frames, target=cfg.target_frames,
                         corrupt=args.corrupt, transpose=args.transpose,
-                        visibility=getattr(args, "visibility", None))
+                        visibility=getattr(args, "visibility", None), phrase=phrase)
     val_set = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames,
-                      density_quantiles=train_set.density_quantiles)
+                      density_quantiles=train_set.density_quantiles, phrase=phrase, phrase_drop=0.0)
     torch.manual_seed(args.seed)
     model = LMDMTransformer(cfg)
     trainer = Trainer(model, lr=args.lr, seed=args.seed, warmup=args.warmup, total_steps=args.steps)
@@ -216,6 +227,29 @@ def validation_loss(model, val_set, seed: int, batches: int = 4, batch: int = 32
             b = val_set.sample(np.random.default_rng([seed, 99, i]), batch)
             out.append(float(flow_matching_loss(model, Batch(**b), generator=g, train_dropout=False)))
     return float(np.mean(out))
+
+
+def widen_controls(model, n_controls: int):
+    """A copy of `model` with n_controls scalar controls (more than it has): the old
+    controls keep their weights, the new ones start at zero, so the outputs are unchanged
+    until training moves them."""
+    import torch
+    from dataclasses import replace
+
+    from model.transformer import LMDMTransformer
+    old = model.cfg.n_controls
+    if n_controls <= old:
+        raise ValueError(f"widen_controls: {n_controls} controls is not more than {old}")
+    wide = LMDMTransformer(replace(model.cfg, n_controls=n_controls))
+    state = model.state_dict()
+    w = wide.state_dict()["ctrl_proj.weight"].zero_()
+    if old:
+        w[:, :old] = state["ctrl_proj.weight"]
+    else:
+        state["ctrl_proj.bias"] = torch.zeros_like(wide.state_dict()["ctrl_proj.bias"])
+    state["ctrl_proj.weight"] = w
+    wide.load_state_dict(state)
+    return wide.eval()
 
 
 def plot_losses(log: list[dict], *paths) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model.codec import DEFAULT_LAYOUT, EXACT, RollLayout
+from model.codec import DEFAULT_LAYOUT, EXACT, RollLayout, phrase_controls
 
 VISIBILITY = {"delay": 0.3, "accompany": 0.45, "partial": 0.15, "free": 0.1}
 
@@ -116,8 +116,13 @@ class Windows(torch.utils.data.Dataset):
 
     def __init__(self, data: CachedData, held_out: bool, context: int, target: int,
                  density_quantiles: np.ndarray | None = None, corrupt: float = 0.0,
-                 transpose: bool = False, visibility: str | dict[str, float] | None = None):
+                 transpose: bool = False, visibility: str | dict[str, float] | None = None,
+                 phrase: bool = False, phrase_drop: float = 0.2):
         self.data, self.C, self.T = data, context, target
+        # phrase: the controls also say where the target bar sits in its phrase (codec
+        # phrase_controls, counted from the piece's first bar); in phrase_drop of the
+        # training windows they are zeros ("unknown"), so a stream may leave them out
+        self.phrase, self.phrase_drop = bool(phrase), float(phrase_drop)
         self.corrupt = float(corrupt)
         self.transpose = bool(transpose)
         self.visibility = parse_visibility(visibility)  # input-visibility mode -> share of windows
@@ -174,14 +179,19 @@ class Windows(torch.utils.data.Dataset):
         feats[modes == "free"] = 0.0
         styles = self.data.pieces.style[piece]
         prompt_idx = np.array([rng.choice(self.prompt_rows[s]) for s in styles])
-        density = self.density_of(onset_rate(roll[:, C:]))
+        density = self.density_of(onset_rate(roll[:, C:]))[:, None]
+        controls = density
+        if self.phrase:
+            ph = phrase_controls((t0 - p0) // T)
+            ph[rng.random(B) < self.phrase_drop] = 0.0
+            controls = np.concatenate([density, ph], axis=1)
         return {
             "context": torch.from_numpy(latent[:, :C]),  # (B, C, channels)
             "target": torch.from_numpy(latent[:, C:]),  # (B, T, channels)
             "cond": torch.from_numpy(feats),  # (B, C+T, 26)
             "visible_until": torch.from_numpy(vis.astype(np.int64)),  # (B,)
             "prompt": torch.from_numpy(self.data.prompt_embedding[prompt_idx]),  # (B, 384)
-            "controls": torch.from_numpy(density[:, None]),  # (B, 1)
+            "controls": torch.from_numpy(np.ascontiguousarray(controls, np.float32)),  # (B, 1 [+ PHRASE_DIM])
             "context_mask": torch.from_numpy(real[:, :C].astype(np.float32)),  # (B, C)
         }
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.codec import DEFAULT_LAYOUT, EXACT, GridNote, decode
+from model.codec import DEFAULT_LAYOUT, EXACT, PHRASE_DIM, GridNote, decode, phrase_controls
 from model.data.build import build, make_pieces
 from model.data.dataset import VISIBILITY, CachedData, Windows
 from model.data.grooves import STYLES
@@ -84,6 +84,28 @@ def test_windows_cover_every_visibility_mode(tiny_data):
     acc = Windows(data, held_out=False, context=32, target=16, visibility="accompany=1")
     vis = acc.sample(np.random.default_rng(0), 256)["visible_until"].numpy()
     assert ((vis <= 0) & (vis >= -4)).all() and (vis < 0).any()
+
+
+@pytest.mark.slow
+def test_phrase_controls_say_where_the_target_bar_sits_in_its_piece(tiny_data):
+    out, _ = tiny_data
+    data = CachedData(out)
+    w = Windows(data, held_out=False, context=32, target=16, phrase=True, phrase_drop=0.0)
+    rows = np.arange(len(w))
+    b = w.gather(rows, np.random.default_rng(0))
+    ctl = b["controls"].numpy()
+    assert ctl.shape == (len(w), 1 + PHRASE_DIM) and ctl.dtype == np.float32
+    _, t0, p0 = w.index[rows].T
+    assert np.array_equal(ctl[:, 1:], phrase_controls((t0 - p0) // 16))
+    assert set(((t0 - p0) // 16 % 4).tolist()) == {0, 1, 2, 3}, "6-bar pieces: every bar of a 4-bar group"
+    # the density stays first, as a density-only model reads it
+    plain = Windows(data, held_out=False, context=32, target=16).gather(rows, np.random.default_rng(0))
+    assert np.array_equal(plain["controls"].numpy()[:, 0], ctl[:, 0])
+    # training drops the phrase in about phrase_drop of the windows ("unknown": zeros)
+    dropped = Windows(data, held_out=False, context=32, target=16, phrase=True, phrase_drop=0.5)
+    ph = dropped.sample(np.random.default_rng(1), 400)["controls"].numpy()[:, 1:]
+    unknown = (ph == 0).all(axis=1)
+    assert 0.4 < unknown.mean() < 0.6 and (ph[~unknown].sum(axis=1) >= 1).all()
 
 
 def test_pieces_are_deterministic_from_the_seed():

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from model.api import Block, Controls, MidiEvent, check_contract
-from model.codec import DEFAULT_LAYOUT, parse_key
+from model.codec import DEFAULT_LAYOUT, PHRASE_DIM, parse_key, phrase_controls
 from model.config import LMDMConfig
 from model.embedded import CHECKPOINT, create, load_checkpoint, load_prompt_table, write_checkpoint
 from model.prompts import EMBED_DIM, training_texts
@@ -19,11 +19,10 @@ from model.transformer import LMDMTransformer
 SR = 16000
 
 
-@pytest.fixture(scope="module")
-def tiny_ckpt(tmp_path_factory):
+def _write_tiny(folder, n_controls: int):
     torch.manual_seed(0)
     cfg = LMDMConfig.preset("tiny", latent_dim=DEFAULT_LAYOUT.channels, cond_dim=26, prompt_dim=EMBED_DIM,
-                            n_controls=1, context_frames=32, target_frames=16)
+                            n_controls=n_controls, context_frames=32, target_frames=16)
     model = LMDMTransformer(cfg)
     with torch.no_grad():  # a visible output: bias the onset channels of a few pitches up
         model.head.bias[:] = -1.0
@@ -36,11 +35,15 @@ def tiny_ckpt(tmp_path_factory):
         rng = np.random.default_rng(0)
         emb = rng.normal(size=(len(pairs), EMBED_DIM)).astype(np.float32)
         emb /= np.linalg.norm(emb, axis=1, keepdims=True)
-    folder = tmp_path_factory.mktemp("ckpt")
     write_checkpoint(folder, model, cfg, layout=DEFAULT_LAYOUT, density_quantiles=np.linspace(0, 4, 101),
                      prompt_texts=[t for _, t in pairs], prompt_styles=[s for s, _ in pairs],
                      prompt_embeddings=emb, training={"steps": 0})
     return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_ckpt(tmp_path_factory):
+    return _write_tiny(tmp_path_factory.mktemp("ckpt"), 1)
 
 
 def _gen(folder):
@@ -116,3 +119,29 @@ def test_checkpoint_files_and_meta(tiny_ckpt):
     assert cfg.latent_dim == DEFAULT_LAYOUT.channels and len(table) == len(styles) == len(training_texts())
     assert not model.training
     assert sum(p.stat().st_size for p in Path(tiny_ckpt).iterdir()) < 25e6
+
+
+def test_a_phrase_model_hears_where_each_bar_sits_in_its_phrase(tmp_path):
+    g = _gen(_write_tiny(tmp_path, 1 + PHRASE_DIM))
+    assert load_checkpoint(tmp_path)[2]["controls"] == ["density", "phrase"]
+    seen = []
+    real = g.stream.generate
+
+    def spy(*a, **kw):
+        seen.append(kw["controls"].numpy().copy())
+        return real(*a, **kw)
+    g.stream.generate = spy
+    _run(g, 6, controls=Controls(seed=1, density=0.3))  # 4-beat blocks: bars 0..5 since play
+    assert np.allclose([c[0] for c in seen], 0.3)
+    assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls(np.arange(6)))
+    # 2-beat engine blocks: one model bar per two blocks, still counted from play
+    seen.clear()
+    _run(g, 6, beats=2.0)
+    assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls(np.arange(3)))
+    # 3/4: the engine's bars are 3 beats, the model's blocks 4 (beats 0, 4, 8 = bars 0, 1, 2)
+    seen.clear()
+    _run(g, 3, controls=Controls(seed=1, beats_per_bar=3))
+    assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls([0, 1, 2]))
+    # a density-only model still gets the density alone
+    plain = _gen(_write_tiny(tmp_path / "plain", 1))
+    assert plain.config.n_controls == 1 and plain._control_vector(Controls(density=0.8), 5).tolist() == [pytest.approx(0.8)]

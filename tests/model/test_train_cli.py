@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bridge.cli import main as lmdm
+from model.codec import PHRASE_DIM
 from model.data.build import build
 from model.embedded import CHECKPOINT, load_checkpoint, load_prompt_table
 
@@ -75,3 +76,14 @@ def test_new_run_from_exported_weights_with_more_context_dropout(tmp_path, capsy
     assert b.ctx_drop_all == 0.9 and a.ctx_drop_all != 0.9
     assert {k: v for k, v in a.to_dict().items() if k != "ctx_drop_all"} == \
         {k: v for k, v in b.to_dict().items() if k != "ctx_drop_all"}
+    # --phrase from a density-only checkpoint: the controls widen, the run trains and exports,
+    # and resuming it keeps the widened config
+    ph = common + ["--run", str(tmp_path / "c"), "--init-from", str(tmp_path / "ck"), "--phrase",
+                   "--export", str(tmp_path / "ckp")]
+    assert lmdm(ph + ["--steps", "5"]) == 0 and lmdm(ph + ["--steps", "8"]) == 0
+    assert "resumed" in capsys.readouterr().out
+    c = saved_config(tmp_path / "c")
+    assert c.n_controls == 1 + PHRASE_DIM and a.n_controls == 1
+    _, cfg, meta, _, _ = load_checkpoint(tmp_path / "ckp")
+    assert cfg.n_controls == 1 + PHRASE_DIM and meta["controls"] == ["density", "phrase"]
+    assert meta["training"]["steps"] == 8
