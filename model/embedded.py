@@ -156,7 +156,7 @@ class EmbeddedGenerator:
                  relative: float | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
                  guide_input: bool | None = None, input_guidance: float | None = None,
-                 kernels: str = "mkl"):
+                 kernels: str = "mkl", phrase: bool = True):
         import torch
 
         from model.features import FeatureStream
@@ -201,6 +201,9 @@ class EmbeddedGenerator:
         # <= 0: one scale for both
         ig = smp.get("input_guidance") if input_guidance is None else input_guidance
         self.input_guidance = float(ig) if ig is not None and float(ig) > 0 else None
+        # phrase: tell a model trained with phrase controls where each bar sits in its phrase
+        # (counted from play); False leaves them zero, the "unknown" it was also trained on
+        self.phrase = bool(phrase) and uses_phrase(self.config.n_controls)
         self._key_text: str | None = None
         self._key_pcs = None
         self._controls = np.zeros(self.config.n_controls, np.float32)  # staging for the control tensor
@@ -305,7 +308,7 @@ class EmbeddedGenerator:
         counts from 1): the density and, for a model trained with them, where the bar sits
         in its phrase (phrases start on play: bars 1, 5, 9, ... begin a 4-bar group)."""
         self._controls[0] = float(np.clip(controls.density, 0.0, 1.0))
-        if uses_phrase(self.config.n_controls):
+        if self.phrase:
             self._controls[1:] = phrase_controls(bar)
         return self._controls
 
@@ -330,5 +333,6 @@ class EmbeddedGenerator:
 def create(sample_rate: int, **options) -> EmbeddedGenerator:
     """Registered in model/api.py as "embedded". Options: checkpoint, prompt_encoder
     ("eager" | "lazy" | "table"), layout, threads, onset_threshold, relative, sampler,
-    guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library)."""
+    guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library),
+    phrase (False: a phrase-trained model is not told where its bars sit)."""
     return EmbeddedGenerator(sample_rate, **options)

@@ -46,6 +46,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", default=None, help="embedded checkpoint folder (default: shipped)")
     p.add_argument("--kernels", default="mkl", choices=KERNELS,
                    help="GEMM library of the embedded model's layers (model/config.py KERNELS)")
+    p.add_argument("--phrase", default="on", choices=("on", "off"),
+                   help="for a model trained with phrase controls: tell it where each bar sits in its "
+                        "phrase (on) or leave them unknown (off)")
     p.add_argument("--pieces-per-style", type=int, default=2)
     p.add_argument("--bars", type=int, default=16, help="bars streamed per held-out piece")
     p.add_argument("--drift-pieces", type=int, default=10,
@@ -494,7 +497,8 @@ def load_model(args, sample_rate: int):
                  onset_threshold=getattr(args, "onset_threshold", None), relative=getattr(args, "relative", None),
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
                  guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
-                 input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"))
+                 input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"),
+                 phrase=getattr(args, "phrase", "on") == "on")
     check_contract(gen)
     return gen
 
