@@ -36,8 +36,10 @@ CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "default"
 
 def write_checkpoint(folder: Path, model, cfg, *, layout: RollLayout, density_quantiles,
                      prompt_texts: list[str], prompt_styles: list[str], prompt_embeddings,
-                     training: dict) -> None:
-    """The core's checkpoint (model.safetensors + config.yaml with our meta) + prompts."""
+                     training: dict, inference: dict | None = None) -> None:
+    """The core's checkpoint (model.safetensors + config.yaml with our meta) + prompts.
+    Inference settings (meta decode, sampling) come from the folder's earlier export, else
+    from `inference` (another checkpoint's meta, e.g. the one training started from)."""
     import torch
     from safetensors.torch import save_file
 
@@ -46,13 +48,14 @@ def write_checkpoint(folder: Path, model, cfg, *, layout: RollLayout, density_qu
     meta = {"kind": "embedded-roll", "layout": layout.to_dict(),
             "density_quantiles": [round(float(q), 6) for q in density_quantiles],
             "controls": ["density"] + (["phrase"] if uses_phrase(cfg.n_controls) else []), "training": training}
+    old = dict(inference or {})
     if (folder / "config.yaml").exists():  # keep inference settings tuned on an earlier export
         from model.checkpoint import load_config
         try:
-            old = load_config(folder)[1]
-            meta.update({k: old[k] for k in ("decode", "sampling") if k in old})
+            old.update(load_config(folder)[1])
         except ValueError:
             pass
+    meta.update({k: old[k] for k in ("decode", "sampling") if k in old})
     save_checkpoint(folder, model, meta=meta)
     save_file({"embedding": torch.as_tensor(np.asarray(prompt_embeddings, np.float32)).contiguous()},
               str(folder / "prompts.safetensors"),

@@ -168,7 +168,7 @@ def _loop(args, run, model, trainer, cfg, data, train_set, val_set, step, log, b
             save_state(run, model, trainer, cfg, step, log)
             plot_losses(log, run / "loss.png", args.plot)
             if args.export:
-                export(args.export, model, cfg, data, train_set, step, log)
+                export(args.export, model, cfg, data, train_set, step, log, inherit_from=args.init_from)
             t_saved = time.time()
         if limit:
             break
@@ -277,10 +277,17 @@ def plot_losses(log: list[dict], *paths) -> None:
     plt.close(fig)
 
 
-def export(folder, model, cfg, data, train_set, step: int, log: list[dict]) -> None:
-    """The shipped checkpoint: core weights + config, and the embedded model's own YAML."""
+def export(folder, model, cfg, data, train_set, step: int, log: list[dict], inherit_from=None) -> None:
+    """The shipped checkpoint: core weights + config, and the embedded model's own YAML.
+    inherit_from: the checkpoint a run started from (--init-from); its tuned inference
+    settings (decode, sampling) go with the new weights until `lmdm eval --tune-stream`
+    re-tunes them, so the export plays and evaluates as the model it came from did."""
     from model.embedded import write_checkpoint as write_embedded_checkpoint
-    write_embedded_checkpoint(Path(folder), model, cfg, layout=data.layout,
+    inference = None
+    if inherit_from:
+        from model.checkpoint import load_config
+        inference = load_config(inherit_from)[1]
+    write_embedded_checkpoint(Path(folder), model, cfg, layout=data.layout, inference=inference,
                               density_quantiles=train_set.density_quantiles,
                               prompt_texts=data.prompt_text.tolist(),
                               prompt_styles=data.prompt_style.tolist(),

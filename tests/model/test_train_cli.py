@@ -87,3 +87,12 @@ def test_new_run_from_exported_weights_with_more_context_dropout(tmp_path, capsy
     _, cfg, meta, _, _ = load_checkpoint(tmp_path / "ckp")
     assert cfg.n_controls == 1 + PHRASE_DIM and meta["controls"] == ["density", "phrase"]
     assert meta["training"]["steps"] == 8
+    # the export inherits the tuned inference settings of the checkpoint it started from
+    from model.embedded import set_inference_defaults
+    set_inference_defaults(tmp_path / "ck", decode={"onset_threshold": 0.35, "chord_tones": 3},
+                           sampling={"guidance_mode": "cfg", "own_context": False})
+    assert lmdm(common + ["--run", str(tmp_path / "d"), "--steps", "3", "--init-from", str(tmp_path / "ck"),
+                          "--export", str(tmp_path / "ckd")]) == 0
+    got = load_checkpoint(tmp_path / "ckd")[2]
+    assert got["decode"] == {"onset_threshold": 0.35, "chord_tones": 3}
+    assert got["sampling"] == {"guidance_mode": "cfg", "own_context": False}
