@@ -240,14 +240,13 @@ def widen_controls(model, n_controls: int):
     old = model.cfg.n_controls
     if n_controls <= old:
         raise ValueError(f"widen_controls: {n_controls} controls is not more than {old}")
-    wide = LMDMTransformer(replace(model.cfg, n_controls=n_controls))
-    state = model.state_dict()
-    w = wide.state_dict()["ctrl_proj.weight"].zero_()
+    state = dict(model.state_dict())
+    w = torch.zeros(model.cfg.d_model, n_controls)
     if old:
         w[:, :old] = state["ctrl_proj.weight"]
-    else:
-        state["ctrl_proj.bias"] = torch.zeros_like(wide.state_dict()["ctrl_proj.bias"])
     state["ctrl_proj.weight"] = w
+    state.setdefault("ctrl_proj.bias", torch.zeros(model.cfg.d_model))  # none before: no controls
+    wide = LMDMTransformer(replace(model.cfg, n_controls=n_controls))
     wide.load_state_dict(state)
     return wide.eval()
 
