@@ -10,7 +10,10 @@ Per block (engine -> generate):
      the decoded notes, re-encoded, replace the raw output as the newest context, so the
      model always continues from a clean roll like the ones it was trained on.
 Blocks of other lengths than T frames are served from a frame buffer of whole model
-blocks. Prompts are encoded once per distinct text (PromptEncoder cache).
+blocks. Re-planning (option replan, on by default): in accompany mode, an engine block that
+starts inside a bar already planned (e.g. /lmdm/block_beats 1) generates that bar again
+(LMDMStream.rewind, the same noise) with the bar heard up to this block's schedule point,
+and its notes from here on replace the plan; notes already played keep their length. Prompts are encoded once per distinct text (PromptEncoder cache).
 
 Checkpoint folder (model/checkpoints/default): the core's model.safetensors + config.yaml,
 whose `meta` holds the codec layout, density quantiles, training facts and the tuned
@@ -159,7 +162,7 @@ class EmbeddedGenerator:
                  relative: float | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
                  guide_input: bool | None = None, input_guidance: float | None = None,
-                 kernels: str = "mkl", phrase: bool = True):
+                 kernels: str = "mkl", phrase: bool = True, replan: bool = True):
         import torch
 
         from model.features import FeatureStream
@@ -207,6 +210,10 @@ class EmbeddedGenerator:
         # phrase: tell a model trained with phrase controls where each bar sits in its phrase
         # (counted from play); False leaves them zero, the "unknown" it was also trained on
         self.phrase = bool(phrase) and uses_phrase(self.config.n_controls)
+        # replan: when the engine's blocks are shorter than the model's (/lmdm/block_beats 1),
+        # accompany mode re-generates the rest of the bar at each of them from what has been
+        # heard of the bar so far, instead of playing the plan made before the bar began
+        self.replan = bool(replan)
         self._key_text: str | None = None
         self._key_pcs = None
         self._controls = np.zeros(self.config.n_controls, np.float32)  # staging for the control tensor
@@ -222,6 +229,12 @@ class EmbeddedGenerator:
         self.buffered_frames = 0
         self.frame_cursor = 0  # model frames generated since reset
         self.prev_span: tuple[int, float] | None = None  # (start sample, samples per frame)
+        self.plan_prev: tuple[int, float] | None = None  # prev_span when the buffered bar was planned
+        self.plan_vis = 0  # frames of the buffered bar heard when it was planned
+        self.emitted: list = []  # notes of the buffered bar already returned, in its frames
+        # re-plans since reset; of the earlier plans' pitched notes still sounding at a
+        # re-plan, how many the new plan does not hold (they keep their planned length)
+        self.replan_stats = {"replans": 0, "sounding": 0, "not_held": 0}
         self.last_ms = 0.0
 
     def observe(self, audio: np.ndarray, midi: Sequence[MidiEvent]) -> None:
@@ -240,10 +253,17 @@ class EmbeddedGenerator:
             -int(np.ceil(-block.visible_until / spf))
         out = []
         done = 0
+        if (self.replan and block.mode == "accompany" and 0 < self.buffered_frames < self.T
+                and self.stream.can_rewind):
+            heard = self.T - self.buffered_frames  # frames of the bar already played
+            if vis_frames + heard > self.plan_vis:
+                self._replan(block, controls, spf, heard, vis_frames + heard)
         while done < n:
             if self.buffered_frames == 0:
                 first = done - self.buffered_frames  # this model block's offset in the engine block
-                self._generate_model_block(block, controls, spf, first, vis_frames - first)
+                self.buffer += self._generate_model_block(block, controls, spf, first, vis_frames - first)
+                self.buffered_frames += self.T
+                self.emitted = []
             take = min(n - done, self.buffered_frames)
             out += self._take(take, done)
             done += take
@@ -254,17 +274,54 @@ class EmbeddedGenerator:
     def _take(self, frames: int, engine_offset: int) -> list:
         """Notes of the next `frames` buffered frames, re-timed to the engine block."""
         notes, rest = [], []
+        played = self.T - self.buffered_frames  # the buffer's frame 0 in the model block
         for nt in self.buffer:
             if nt.start < frames:
                 notes.append(type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start + engine_offset,
                                       nt.end + engine_offset))
+                self.emitted.append(type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start + played, nt.end + played))
             else:
                 rest.append(type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start - frames, nt.end - frames))
         self.buffer = rest
         self.buffered_frames -= frames
         return notes
 
-    def _generate_model_block(self, block: Block, controls: Controls, spf: float, first: int, vis: int) -> None:
+    def _replan(self, block: Block, controls: Controls, spf: float, heard: int, vis: int) -> None:
+        """Generate the buffered bar again, its first `heard` frames played and `vis` heard,
+        with the same noise (seed), so it changes only where what was heard moves it. Its
+        notes from frame `heard` on replace the buffer; a pitch the new plan holds through
+        `heard` that is not sounding enters there (pitched stems, at least 2 frames left)."""
+        T = self.T
+        self.stream.rewind()
+        self.frame_cursor -= T
+        self.prev_span = self.plan_prev
+        notes = self._generate_model_block(block, controls, spf, -heard, vis, again=True)
+        sounding = {(n.stem, n.pitch) for n in self.emitted if n.end > heard}
+        held = {(n.stem, n.pitch) for n in notes if n.start <= heard < n.end}
+        over = [n for n in self.emitted if n.end > heard and n.stem != "drums"]
+        self.replan_stats["sounding"] += len(over)
+        self.replan_stats["not_held"] += sum((n.stem, n.pitch) not in held for n in over)
+        buf = []
+        for nt in notes:
+            if nt.start < heard:
+                if nt.end - heard < 2 or nt.stem == "drums" or (nt.stem, nt.pitch) in sounding:
+                    continue
+                nt = type(nt)(nt.stem, nt.pitch, nt.velocity, heard, nt.end)
+            buf.append(type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start - heard, nt.end - heard))
+        self.buffer = buf
+        self.buffered_frames = T - heard
+        if self.own_context:  # the context is the bar as it will have been played
+            played = self.emitted + [type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start + heard, nt.end + heard)
+                                     for nt in buf]
+            self._replace_newest_context(to_latent(encode(played, T, self.layout)))
+        self.replan_stats["replans"] += 1
+
+    def _generate_model_block(self, block: Block, controls: Controls, spf: float, first: int, vis: int,
+                              again: bool = False) -> list:
+        """Generate one model block (T frames) starting `first` frames into the engine block,
+        `vis` of its frames heard; -> its decoded notes, in its own frames. again: the same
+        block once more after stream.rewind() (a re-plan: same noise; block_causal cannot
+        revise the previous block's features a second time)."""
         import torch
         T = self.T
         start = block.start_sample + int(round(first * spf))
@@ -272,7 +329,7 @@ class EmbeddedGenerator:
         cond = prev = None
         if not free:
             cond = self._features(start, T, spf)
-            if self.prev_span is not None:
+            if self.prev_span is not None and not (again and self.stream.layout == "block_causal"):
                 ps, pspf = self.prev_span
                 prev = self._features(ps, T, pspf)
         visible = -self.C if free else max(-self.C, min(T, vis))
@@ -283,6 +340,11 @@ class EmbeddedGenerator:
         if keep < self.C:
             self.stream.drop_context(keep)
         seed = None if controls.seed is None else int(controls.seed) * 100003 + self.frame_cursor // T
+        if seed is None:  # unseeded: a re-plan of this bar starts from the same noise all the same
+            if again:
+                self.stream.generator.set_state(self._noise_state)
+            else:
+                self._noise_state = self.stream.generator.get_state()
         y = self.stream.generate(cond, visible_until=visible, prev_cond=prev, prompts=prompts,
                                  controls=torch.from_numpy(self._controls), steps=int(controls.steps),
                                  guidance=float(controls.guidance), temperature=float(controls.temperature) * self.temperature_scale,
@@ -293,10 +355,10 @@ class EmbeddedGenerator:
         notes = decode(roll, self.layout, self._decode_options(controls))
         if self.own_context:  # otherwise the next block masks this one out anyway
             self._replace_newest_context(to_latent(encode(notes, T, self.layout)))
-        self.buffer += notes
-        self.buffered_frames += T
         self.frame_cursor += T
+        self.plan_prev, self.plan_vis = self.prev_span, visible
         self.prev_span = (start, spf)
+        return notes
 
     def _features(self, start: int, n: int, spf: float) -> np.ndarray:
         feats = self.features.grid(start, n, spf)  # (n, 26); unheard frames are zeros
@@ -337,5 +399,6 @@ def create(sample_rate: int, **options) -> EmbeddedGenerator:
     """Registered in model/api.py as "embedded". Options: checkpoint, prompt_encoder
     ("eager" | "lazy" | "table"), layout, threads, onset_threshold, relative, sampler,
     guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library),
-    phrase (False: a phrase-trained model is not told where its bars sit)."""
+    phrase (False: a phrase-trained model is not told where its bars sit), replan (False:
+    engine blocks shorter than a bar play the bar's plan as made before it began)."""
     return EmbeddedGenerator(sample_rate, **options)

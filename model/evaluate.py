@@ -56,6 +56,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "score then rests on 20 four-bar windows)")
     p.add_argument("--drift-bars", type=int, default=64)
     p.add_argument("--mode", default="accompany", choices=("accompany", "delay"))
+    p.add_argument("--block-beats", type=int, default=4, choices=(1, 2, 4),
+                   help="the engine's block length in accompany mode (/lmdm/block_beats): shorter blocks "
+                        "let the model re-plan the rest of the bar from what it heard of it (replan)")
+    p.add_argument("--replan", default="on", choices=("on", "off"),
+                   help="with --block-beats < 4: re-generate the rest of the bar at each block (on) or "
+                        "play the plan made before the bar (off)")
     p.add_argument("--steps", type=int, default=8)
     p.add_argument("--guidance", type=float, default=3.0)
     p.add_argument("--sample-rate", type=int, default=24000, help="rate of the streamed input")
@@ -151,13 +157,19 @@ def render_input(ex: Example, sample_rate: int, program: int) -> np.ndarray:
 
 
 def stream(gen, audio: np.ndarray, ex: Example, bars: int, controls: Controls, mode: str,
-           sample_rate: int, margin_s: float = 0.1, timings: list | None = None) -> list[GridNote]:
-    """Drive a generator block by block like the engine; -> generated notes in piece frames."""
-    spbar = sample_rate * 60.0 / ex.bpm * 4
+           sample_rate: int, margin_s: float = 0.1, timings: list | None = None,
+           block_beats: int = 4) -> list[GridNote]:
+    """Drive a generator block by block like the engine; -> generated notes in piece frames.
+    block_beats: the engine's block length (/lmdm/block_beats; 4 = one bar, 1 = a beat);
+    delay mode always uses bars."""
+    if mode != "accompany":
+        block_beats = 4
+    per_bar = 4 // block_beats
+    spblk = sample_rate * 60.0 / ex.bpm * block_beats
     gen.reset()
     fed, out = 0, []
-    for b in range(bars):
-        start, end = int(round(b * spbar)), int(round((b + 1) * spbar))
+    for b in range(bars * per_bar):
+        start, end = int(round(b * spblk)), int(round((b + 1) * spblk))
         if mode == "accompany":
             margin = int(margin_s * sample_rate)
             upto, vis = max(0, start - margin), -margin
@@ -167,13 +179,13 @@ def stream(gen, audio: np.ndarray, ex: Example, bars: int, controls: Controls, m
         if upto > fed:
             gen.observe(audio[fed:upto, None], [])
             fed = upto
-        block = Block(index=b, start_beat=4.0 * b, beats=4.0, bpm=ex.bpm, samples=end - start,
-                      start_sample=start, visible_until=vis, mode=mode)
+        block = Block(index=b, start_beat=float(block_beats * b), beats=float(block_beats), bpm=ex.bpm,
+                      samples=end - start, start_sample=start, visible_until=vis, mode=mode)
         t0 = time.perf_counter()
         res = gen.generate(block, controls)
         if timings is not None:
             timings.append(time.perf_counter() - t0)
-        out += [n for n in from_events(res.notes, FPB, frame_offset=b * BAR) if n.stem in STEMS]
+        out += [n for n in from_events(res.notes, FPB, frame_offset=b * block_beats * FPB) if n.stem in STEMS]
     return out
 
 
@@ -426,6 +438,7 @@ def evaluate(args) -> dict:
     per_style = {}
     plotted = []
     timings: list[float] = []
+    replan: dict[str, int] = {}
     for k, ex in enumerate(tqdm(examples, desc="held-out pieces", disable=args.no_progress)):
         bars = min(args.bars, ex.n_frames // BAR)
         if bars < 4:
@@ -433,9 +446,12 @@ def evaluate(args) -> dict:
         audio = render_input(ex, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)])
         ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + k)
         outs = {"ground_truth": [n for n in ex.notes if n.start < bars * BAR],
-                "baseline": stream(baseline, audio, ex, bars, ctl, args.mode, sr),
-                "model": stream(model, audio, ex, bars, ctl, args.mode, sr, timings=timings),
+                "baseline": stream(baseline, audio, ex, bars, ctl, args.mode, sr, block_beats=args.block_beats),
+                "model": stream(model, audio, ex, bars, ctl, args.mode, sr, timings=timings,
+                                block_beats=args.block_beats),
                 "random": random_notes(ex, bars, rng)}
+        for key, v in getattr(model, "replan_stats", {}).items():  # re-plans within bars (block_beats < 4)
+            replan[key] = replan.get(key, 0) + v
         for c, notes in outs.items():
             counts[c].append(score(notes, ex, (0, bars * BAR)))
             parts[c].setdefault(f"live {ex.live}", []).append(counts[c][-1])
@@ -454,7 +470,7 @@ def evaluate(args) -> dict:
             path = Path(args.plots) / f"eval_{ex.style.replace(' ', '_')}.png"
             plot_example(path, ex, outs, min(bars, 8))
             plotted.append((ex.style, str(path)))
-    report = {"model": args.model, "mode": args.mode, "steps": args.steps, "guidance": args.guidance,
+    report = {"model": args.model, "mode": args.mode, "block_beats": args.block_beats if args.mode == "accompany" else 4, "steps": args.steps, "guidance": args.guidance,
               "pieces": len(examples), "styles": sorted({e.style for e in examples}), "candidates": {}}
     for c in CANDIDATES:
         s = summarise(counts[c])
@@ -462,6 +478,7 @@ def evaluate(args) -> dict:
         s["parts"] = {k: {m: p[m] for m in ("harmonic", "rhythmic")}
                       for k, p in ((k, summarise(v)) for k, v in sorted(parts[c].items()))}
         report["candidates"][c] = s
+    report["replan"] = replan
     report["style_per_style_model"] = {k: round(v[0] / max(1, v[1]), 3) for k, v in sorted(per_style.items())}
     report["drift"] = drift(model, clf, examples, args, sr)
     gt, bl, md = (report["candidates"][c] for c in ("ground_truth", "baseline", "model"))
@@ -498,7 +515,7 @@ def load_model(args, sample_rate: int):
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
                  guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
                  input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"),
-                 phrase=getattr(args, "phrase", "on") == "on")
+                 phrase=getattr(args, "phrase", "on") == "on", replan=getattr(args, "replan", "on") == "on")
     check_contract(gen)
     return gen
 
@@ -520,7 +537,7 @@ def drift(gen, clf, examples: list[Example], args, sr: int) -> dict:
         lx = looped(ex, args.drift_bars)
         audio = render_input(lx, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)])
         ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + 77 + k)
-        notes = stream(gen, audio, lx, args.drift_bars, ctl, args.mode, sr)
+        notes = stream(gen, audio, lx, args.drift_bars, ctl, args.mode, sr, block_beats=args.block_beats)
         for w in range(nw):
             a, b = w * 8 * BAR, (w + 1) * 8 * BAR
             win_counts[w].append(score(notes, lx, (a, b)))
@@ -689,7 +706,7 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
         counts, hits = [], np.zeros(2, int)
         for k, (ex, a) in enumerate(zip(examples, audio)):
             ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + k)
-            notes = stream(gen, a, ex, bars, ctl, args.mode, sr)
+            notes = stream(gen, a, ex, bars, ctl, args.mode, sr, block_beats=getattr(args, "block_beats", 4))
             counts.append(score(notes, ex, (0, bars * BAR)))
             hits += style_accuracy(clf, roll_windows(notes, bars * BAR), ex.style)
         res = {"onset_threshold": on, "relative": rel, "own_context": own, "guide_input": gi,

@@ -106,6 +106,11 @@ class LMDMStream:
         self.h_cond = torch.zeros(C, Cd)
         self.h_vis = torch.zeros(C)
         self._scratch = torch.zeros(C, max(D, Cd, 1))  # for shifting the history in place
+        # rewind(): the T oldest history frames the last generate() shifted out
+        k = min(T, C)
+        self._undo = {"lat": torch.zeros(k, D), "mask": torch.zeros(k), "cond": torch.zeros(k, Cd),
+                      "vis": torch.zeros(k)}
+        self._can_rewind = False
         # Per-block staging: context visibility, target features/visibility, mixed prompt.
         self.ctx_vis = torch.zeros(C)
         self.t_cond = torch.zeros(T, Cd)
@@ -139,6 +144,7 @@ class LMDMStream:
         self.pending = False  # block_causal: the newest chunk is not encoded yet
         self.has_dominant = False  # a dominant prompt was seen since reset
         self.generator.manual_seed(self.base_seed)
+        self._can_rewind = False
         self.last_ms = 0.0
 
     @property
@@ -150,8 +156,12 @@ class LMDMStream:
         held = sum(1 for c in self.cache.slot_chunk if c >= 0 and nxt - self.cache.window < c < nxt)
         return (held + self.pending) * self.T
 
+    def _history(self) -> tuple[tuple[str, torch.Tensor], ...]:
+        return (("lat", self.h_lat), ("mask", self.h_mask), ("cond", self.h_cond), ("vis", self.h_vis))
+
     def _append(self, lat, mask: float, cond, vis) -> None:
         """Shift the history left by n frames and write the new ones at the end."""
+        self._can_rewind = False
         self.frames += lat.shape[0]
         n = lat.shape[0]
         if n >= self.C:
@@ -204,6 +214,32 @@ class LMDMStream:
         if self.layout == "block_causal" and not self.pending:
             raise ValueError("replace_latest: the newest chunk is already encoded (nothing pending)")
         self.h_lat[self.C - n:].copy_(lat)
+
+    @property
+    def can_rewind(self) -> bool:
+        """rewind() is possible: a generate() was the last change of the history."""
+        return self._can_rewind
+
+    def rewind(self) -> None:
+        """Undo the last generate()'s block: the history is as it was before it (the
+        frames it shifted out come back), so the same block can be generated again, e.g.
+        with more of its input heard (the embedded generator's re-planning). One level,
+        right after generate() (replace_latest() in between is fine). A prev_cond revision
+        made by that generate() stays: it is what has been heard. block_causal: the
+        context chunk that generate() encoded stays encoded (it is the new block's past),
+        and prev_cond cannot revise it again."""
+        if not self._can_rewind:
+            raise ValueError("rewind: only right after generate(), once")
+        k = min(self.T, self.C)  # frames generate() shifted out of the history
+        for name, buf in self._history():
+            if k < self.C:
+                tmp = self._scratch.view(-1)[:buf[:self.C - k].numel()].view_as(buf[:self.C - k])
+                tmp.copy_(buf[:self.C - k])
+                buf[k:].copy_(tmp)
+            buf[:k].copy_(self._undo[name])
+        self.frames -= self.T
+        self.pending = False  # block_causal: generate() had flushed the previous chunk
+        self._can_rewind = False
 
     def drop_context(self, keep_frames: int | None = None) -> None:
         """Forget all but the newest keep_frames of context (default config.keep_on_flip).
@@ -375,8 +411,11 @@ class LMDMStream:
                guidance_mode=guidance_mode or cfg.guidance_mode, generator=self.generator,
                noise=self.noise, noise_scale=float(temperature))
         out = self.x[0].clone()
-        # ---- the block becomes the newest context
+        # ---- the block becomes the newest context (what it shifts out is kept for rewind())
+        for name, buf in self._history():
+            self._undo[name].copy_(buf[:self._undo[name].shape[0]])
         self._append(out, 1.0, self.t_cond, self.t_vis)
+        self._can_rewind = True
         if self.layout == "block_causal":
             self.pending = True
         self.last_ms = (time.perf_counter() - t0) * 1000.0

@@ -222,6 +222,58 @@ def test_replace_latest_rewrites_the_newest_context(layout):
             s.replace_latest(rand(cfg.target_frames + 1, cfg.latent_dim))
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_rewind_then_generate_again_is_the_same_block_with_more_heard(layout):
+    """rewind() restores the history exactly (but for prev_cond's revision); the block
+    generated again from the same seed and input is the same, with more of its input heard it differs, and the stream goes on
+    as if the first version had never been made."""
+    model = tiny_model()
+    cfg = model.cfg
+    T, Cd = cfg.target_frames, cfg.cond_dim
+    kw = dict(prompts=[(rand(cfg.prompt_dim), 1.0)], steps=2)
+
+    def history(s):
+        return [t.clone() for t in (s.h_lat, s.h_mask, s.h_cond, s.h_vis)] + [s.frames, s.context_length]
+
+    def same(a, b):
+        return all(torch.equal(x, y) if isinstance(x, torch.Tensor) else x == y for x, y in zip(a, b))
+
+    cond = rand(T, Cd, seed=9)
+    streams = []
+    for rewind in (False, True):
+        s = LMDMStream(model, layout=layout)
+        for b in range(3):
+            s.generate(rand(T, Cd, seed=b), prev_cond=rand(T, Cd, seed=20 + b) if b else None, seed=b, **kw)
+        before = history(s)
+        if rewind:
+            first = s.generate(cond, visible_until=2, prev_cond=rand(T, Cd, seed=30), seed=5, **kw)
+            assert s.can_rewind
+            s.rewind()
+            assert not s.can_rewind
+            # the history is back, but for prev_cond's revision: it is what was heard since
+            before[2][-T:], before[3][-T:] = rand(T, Cd, seed=30), 1.0
+            assert same(history(s), before)
+            with pytest.raises(ValueError, match="rewind"):
+                s.rewind()
+            again = s.generate(cond, visible_until=2, seed=5, **kw)
+            assert torch.equal(first, again)
+            s.rewind()
+            more = s.generate(cond, visible_until=10, seed=5, **kw)
+            assert (more - first).abs().max() > 1e-4  # what was heard changes the block
+            s.rewind()
+        y = s.generate(cond, visible_until=2, prev_cond=None if rewind else rand(T, Cd, seed=30), seed=5, **kw)
+        streams.append((y, s.generate(rand(T, Cd, seed=6), seed=6, **kw)))
+    (y0, n0), (y1, n1) = streams
+    assert torch.equal(y0, y1) and torch.equal(n0, n1)
+    s = LMDMStream(model, layout=layout)
+    with pytest.raises(ValueError, match="rewind"):
+        s.rewind()  # nothing generated yet
+    s.generate(steps=2, seed=0)
+    s.push(rand(T, cfg.latent_dim))
+    with pytest.raises(ValueError, match="rewind"):
+        s.rewind()  # pushed frames are not undone
+
+
 def test_warmup_leaves_a_fresh_stream():
     model = tiny_model()
     a, b = LMDMStream(model, layout="block_causal"), LMDMStream(model, layout="block_causal")

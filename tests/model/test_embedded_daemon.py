@@ -1,6 +1,7 @@
 """The shipped checkpoint: at most 25 MB, loads through the registry with its contract
 check, and `lmdm serve` with model "embedded" generates blocks over a real dummy JACK
-server: notes arrive over OSC, in the stems' ranges, and the stem ports carry sound."""
+server: notes arrive over OSC, in the stems' ranges, and the stem ports carry sound; with
+one-beat blocks (the model re-plans each bar as it hears it) it plays on without errors."""
 from __future__ import annotations
 
 import time
@@ -57,6 +58,14 @@ def test_daemon_plays_the_embedded_model_over_dummy_jack(jack_server, tmp_path):
             assert lo <= pitch <= hi and 1 <= vel <= 127 and dur_ms > 0
         played = {m.args[0] for m in notes}
         assert any(probe.peak(s) > 1e-3 for s in played), "the stems' ports carry sound"
+        assert not client.all("/lmdm/error", since), [m.args for m in client.all("/lmdm/error", since)]
+        # one-beat blocks: the model re-plans the rest of each bar as it hears it, and plays on
+        first = client.all("/lmdm/status", since)[-1].args[4]
+        since = client.mark()
+        client.send("/lmdm/block_beats", 1.0)
+        client.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= first + 10,
+                        since=since)
+        assert client.all("/lmdm/note", since), "notes go on with one-beat blocks"
         assert not client.all("/lmdm/error", since), [m.args for m in client.all("/lmdm/error", since)]
     finally:
         if client:

@@ -134,10 +134,11 @@ def test_a_phrase_model_hears_where_each_bar_sits_in_its_phrase(tmp_path):
     _run(g, 6, controls=Controls(seed=1, density=0.3))  # 4-beat blocks: bars 0..5 since play
     assert np.allclose([c[0] for c in seen], 0.3)
     assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls(np.arange(6)))
-    # 2-beat engine blocks: one model bar per two blocks, still counted from play
+    # 2-beat engine blocks: one model bar per two blocks, still counted from play (each bar
+    # is planned before it begins and re-planned at its second block)
     seen.clear()
     _run(g, 6, beats=2.0)
-    assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls(np.arange(3)))
+    assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls([0, 0, 1, 1, 2, 2]))
     # 3/4: the engine's bars are 3 beats, the model's blocks 4 (beats 0, 4, 8 = bars 0, 1, 2)
     seen.clear()
     _run(g, 3, controls=Controls(seed=1, beats_per_bar=3))
@@ -148,3 +149,41 @@ def test_a_phrase_model_hears_where_each_bar_sits_in_its_phrase(tmp_path):
     # a density-only model still gets the density alone
     plain = _gen(_write_tiny(tmp_path / "plain", 1))
     assert plain.config.n_controls == 1 and plain._control_vector(Controls(density=0.8), 5).tolist() == [pytest.approx(0.8)]
+
+
+def _absolute(blocks, beats):
+    return sorted((n.stem, n.pitch, n.velocity, round(b * beats + n.start, 6), round(n.duration, 6))
+                  for b, notes in enumerate(blocks) for n in notes)
+
+
+def test_short_blocks_replan_the_rest_of_the_bar_from_what_was_heard(tiny_ckpt):
+    t = np.arange(SR * 8) / SR  # 4 bars at 120 bpm; a tone enters with the second bar
+    audio = (0.3 * np.sin(2 * np.pi * 220 * t) * (t >= 2.0)).astype(np.float32)
+    g = _gen(tiny_ckpt)
+    calls = []
+    real = g.stream.generate
+
+    def spy(*a, **kw):
+        y = real(*a, **kw)
+        calls.append((kw["visible_until"], y.clone()))
+        return y
+    g.stream.generate = spy
+    beats = _run(g, 8, beats=1.0, audio=audio)  # two bars of one-beat blocks
+    # each bar: planned before it begins (the margin, 1 frame, unheard), then again at each
+    # later beat with the bar heard up to that beat's margin
+    assert g.replan_stats["replans"] == 6 and [v for v, _ in calls] == [-1, 3, 7, 11] * 2
+    assert all(0 <= n.start < 1 and n.duration > 0 for notes in beats for n in notes)
+    assert any(beats), "the biased tiny model must play something"
+    # the tone heard in bar 2 moves its re-plans (same noise, more input heard)
+    assert (calls[5][1] - calls[4][1]).abs().max() > 1e-4
+    assert _run(g, 8, beats=1.0, audio=audio) == beats  # deterministic from the seed
+    # replan off: the bar plays its plan as made before it began, the same as 4-beat blocks
+    off = create(SR, checkpoint=tiny_ckpt, prompt_encoder="table", threads=1, replan=False)
+    per_beat = _run(off, 8, beats=1.0, audio=audio)
+    assert off.replan_stats["replans"] == 0 and _absolute(per_beat, 1.0) == _absolute(_run(off, 2, beats=4.0, audio=audio), 4.0)
+    # the first beat comes from that same plan, re-planning or not (later bars differ: their
+    # context is the bar as played)
+    assert beats[0] == per_beat[0]
+    # delay and free blocks never re-plan
+    _run(g, 4, beats=1.0, audio=audio, mode="free")
+    assert g.replan_stats["replans"] == 0

@@ -50,6 +50,15 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     assert isinstance(meta["sampling"]["own_context"], bool) and 0 <= meta["decode"]["relative"] < 1
     assert isinstance(meta["sampling"]["guide_input"], bool) and meta["decode"]["chord_tones"] in (0, 3, 4)
     assert r["plots"] and all((tmp_path / "img").joinpath(p.split("/")[-1]).stat().st_size > 1000 for p in r["plots"])
+    assert r["block_beats"] == 4 and r["replan"]["replans"] == 0
+    # one-beat engine blocks: the model re-plans the rest of each bar three times
+    assert lmdm(["eval", "--data", str(tmp_path / "data"), "--checkpoint", str(tmp_path / "ckpt"),
+                 "--pieces-per-style", "1", "--bars", "4", "--drift-pieces", "0", "--block-beats", "1",
+                 "--rtf-blocks", "2", "--sample-rate", "16000", "--plots", "", "--json", "--no-progress"]) == 0
+    r1 = json.loads(capsys.readouterr().out)
+    assert r1["block_beats"] == 1 and r1["replan"]["replans"] > 0 and r1["replan"]["replans"] % (3 * 4) == 0  # 4-bar pieces
+    assert 0 <= r1["replan"]["not_held"] <= r1["replan"]["sounding"]
+    assert r1["candidates"]["ground_truth"] == r["candidates"]["ground_truth"]  # the same pieces
 
 
 @pytest.mark.slow
