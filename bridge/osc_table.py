@@ -304,7 +304,9 @@ def _build_table() -> list[Address]:
                  "take the tempo from JACK transport when it rolls with BBT"),
         _setting("beats_per_bar", Arg("beats", "int", 1, 16), 4, "beats per bar"),
         _setting("block_beats", Arg("beats", "float", 0.25, 32), 4.0,
-                 "block length in beats, applied at the next block"),
+                 "block length in beats, applied at the next block; shorter than the model's bar "
+                 "(e.g. 1): in accompany mode the embedded model re-plans the rest of the bar at each "
+                 "block from what it has heard of it"),
         Address(PREFIX + "key", "s", "e.g. \"C minor\", \"F# dorian\", \"none\"", "none",
                 f"constrain pitched stems to a scale; modes: {', '.join(KEY_MODES)}",
                 param="key", check=_check_key),
