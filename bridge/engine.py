@@ -25,16 +25,18 @@ Timing model (frames; S_k = start of block k, L_k its length, m = margin):
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
 
 from bridge.config import Config, EngineConfig
-from model.api import Block, Controls, Generator, MidiEvent, NoteEvent
+from model.api import Block, Controls, Generator, MidiEvent, NoteEnd, NoteEvent
 
 # One MIDI channel per stem on the MIDI output (0-based; drums on GM channel 10).
 MIDI_CHANNELS = {"bass": 0, "keys": 1, "lead": 2, "drums": 9}
@@ -260,6 +262,7 @@ class SlotOutput:
     audio: np.ndarray  # (stems, slot.samples) float32, before gains
     notes: list[NoteEvent]
     step_s: float  # wall time of generate + render
+    ends: list[NoteEnd] = field(default_factory=list)  # earlier notes ended early (a re-plan)
 
 
 class Voice:
@@ -295,26 +298,28 @@ class Voice:
         the synth is silenced, so the next block starts clean)."""
         t0 = time.perf_counter()
         notes: list[NoteEvent] = []
+        ends: list[NoteEnd] = []
         audio = None
         try:
             if slot.block is not None:
                 out = self.generator.generate(slot.block, slot.controls)
                 notes = self._clean(out.notes, slot)
+                ends = self._clean_ends(getattr(out, "ends", None) or (), slot)
                 audio = out.audio
             if audio is None:
-                audio = self._render_notes(notes, slot)
+                audio = self._render_notes(notes, slot, ends)
             else:
                 audio = self._fit(audio, slot.samples)
         except BaseException:
             self.silence()
             raise
-        return SlotOutput(slot, audio, notes, time.perf_counter() - t0)
+        return SlotOutput(slot, audio, notes, time.perf_counter() - t0, ends)
 
-    def _render_notes(self, notes: list[NoteEvent], slot: Slot) -> np.ndarray:
+    def _render_notes(self, notes: list[NoteEvent], slot: Slot, ends: Sequence[NoteEnd] = ()) -> np.ndarray:
         audio = np.zeros((len(self.stems), slot.samples), np.float32)  # (stems, samples)
         if self.synth is None:
             return audio
-        stems = self.synth.render_block(notes, slot.bpm, slot.samples)
+        stems = self.synth.render_block(notes, slot.bpm, slot.samples, ends=ends)
         for i, stem in enumerate(self.stems):
             if stem in stems:
                 audio[i] = stems[stem]
@@ -345,6 +350,22 @@ class Voice:
         return ok
 
 
+    def _clean_ends(self, ends, slot: Slot) -> list[NoteEnd]:
+        """Drop note ends that name no stem, no MIDI pitch or a time outside the block."""
+        ok = []
+        for e in ends:
+            try:
+                good = (e.stem in self.stems and 0 <= int(e.pitch) <= 127 and math.isfinite(e.at)
+                        and 0 <= e.at < slot.beats)
+            except (TypeError, ValueError, AttributeError):
+                good = False
+            if good:
+                ok.append(e)
+            else:
+                self.rejected_notes += 1
+        return ok
+
+
 # --- what a rendered slot sends out besides audio -----------------------------------
 
 def note_frames(out: SlotOutput, sample_rate: int) -> list[tuple[NoteEvent, int, int]]:
@@ -354,15 +375,72 @@ def note_frames(out: SlotOutput, sample_rate: int) -> list[tuple[NoteEvent, int,
             for n in out.notes]
 
 
-def midi_events(out: SlotOutput, stems: Sequence[str], sample_rate: int) -> list[tuple[int, bytes]]:
-    """(absolute frame, MIDI bytes): note-on and note-off per note, channel per stem."""
-    index = {s: i for i, s in enumerate(stems)}
-    events = []
-    for n, start, dur in note_frames(out, sample_rate):
-        ch = midi_channel(n.stem, index[n.stem])
-        events.append((start, bytes((0x90 | ch, n.pitch, n.velocity))))
-        events.append((start + dur, bytes((0x80 | ch, n.pitch, 0))))
-    return events
+def end_frames(out: SlotOutput, sample_rate: int) -> list[tuple[NoteEnd, int]]:
+    """(note end, absolute frame) for every note end of the slot."""
+    spb = 60.0 * sample_rate / out.slot.bpm
+    return [(e, out.slot.start + int(round(e.at * spb))) for e in out.ends]
+
+
+class MidiSchedule:
+    """Generated MIDI waiting for its time, with note-offs that can still move earlier.
+
+    Slots are scheduled ahead of playback; a later slot may end a note early (NoteEnd) or
+    strike a pitch that is still sounding. Per (channel, pitch) the schedule knows the one
+    note-off that is due; an end moves it earlier (the old one is dropped when its time
+    comes) and a re-strike ends the sounding note first, so a stale note-off never cuts a
+    newer note. Used from one thread (the engine's).
+    """
+
+    def __init__(self):
+        self.heap: list[tuple[int, int, bytes]] = []  # (frame, seq, bytes) not yet sent
+        # (ch, pitch) -> (note-off frame, its seq, note-on frame) of the latest note
+        self.due_off: dict[tuple[int, int], tuple[int, int, int]] = {}
+        self.dropped: set[int] = set()  # seqs of note-offs superseded before their time
+        self._seq = itertools.count()
+
+    def _push(self, frame: int, data: bytes) -> int:
+        seq = next(self._seq)
+        heapq.heappush(self.heap, (int(frame), seq, data))
+        return seq
+
+    def _end(self, key: tuple[int, int], frame: int) -> None:
+        """The sounding note of `key` (if any, and due to end later) ends at `frame`."""
+        due = self.due_off.get(key)
+        if due is not None and due[2] <= frame < due[0]:
+            self.dropped.add(due[1])
+            self.due_off[key] = (frame, self._push(frame, bytes((0x80 | key[0], key[1], 0))), due[2])
+
+    def add(self, out: SlotOutput, stems: Sequence[str], sample_rate: int) -> None:
+        index = {s: i for i, s in enumerate(stems)}
+        timed = [(f, 0, e.stem, int(e.pitch), 0, 0) for e, f in end_frames(out, sample_rate)]
+        timed += [(f, 1, n.stem, int(n.pitch), int(n.velocity), d) for n, f, d in note_frames(out, sample_rate)]
+        for frame, kind, stem, pitch, vel, dur in sorted(timed, key=lambda t: (t[0], t[1])):
+            key = (midi_channel(stem, index[stem]), pitch)
+            self._end(key, frame)
+            if kind == 1:
+                self._push(frame, bytes((0x90 | key[0], pitch, vel)))
+                self.due_off[key] = (frame + dur, self._push(frame + dur, bytes((0x80 | key[0], pitch, 0))), frame)
+
+    def pop_until(self, until: int) -> list[tuple[int, bytes]]:
+        """Events before frame `until`, in time order (superseded note-offs left out)."""
+        out = []
+        while self.heap and self.heap[0][0] < until:
+            frame, seq, data = heapq.heappop(self.heap)
+            if seq in self.dropped:
+                self.dropped.discard(seq)
+                continue
+            if data[0] & 0xF0 == 0x80 and self.due_off.get((data[0] & 0x0F, data[1]), (0, -1, 0))[1] == seq:
+                del self.due_off[(data[0] & 0x0F, data[1])]
+            out.append((frame, data))
+        return out
+
+    def owed_offs(self) -> list[bytes]:
+        """Stop: the note-offs of every sounding note; the schedule is emptied."""
+        offs = [bytes((0x80 | ch, pitch, 0)) for (ch, pitch) in sorted(self.due_off)]
+        self.heap.clear()
+        self.due_off.clear()
+        self.dropped.clear()
+        return offs
 
 
 def mix(audio: np.ndarray, gains: np.ndarray) -> np.ndarray:

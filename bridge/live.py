@@ -27,7 +27,8 @@ import numpy as np
 
 from bridge.config import Config
 from bridge.backend import BackendError
-from bridge.engine import Planner, Settings, Slot, SlotOutput, Voice, midi_channel, midi_events, note_frames
+from bridge.engine import (MidiSchedule, Planner, Settings, Slot, SlotOutput, Voice, end_frames, midi_channel,
+                           note_frames)
 from bridge.monitor import Monitor
 from bridge.worker import Job, Worker
 from model.api import MidiEvent
@@ -69,7 +70,7 @@ class LiveEngine:
         self.origin = exchange.frames  # absolute frame of the generator's input sample 0
         self.last_step_s = 0.0
         self.last_rtf = 0.0
-        self.midi_heap: list = []  # (frame, seq, bytes) not yet in the MIDI ring
+        self.midi = MidiSchedule()  # generated MIDI not yet in the MIDI ring
         self.note_heap: list = []  # (frame, seq, messages) /lmdm/note bundles to send
         self._seq = itertools.count()
         self._midi_pending: list[tuple[int, bytes]] = []  # MIDI in events ahead of the audio
@@ -224,10 +225,8 @@ class LiveEngine:
         self.ex.midi_epoch += 1
         epoch = self.ex.midi_epoch
         now = self.ex.frames
-        for _, _, data in sorted(self.midi_heap):
-            if data[0] & 0xF0 == 0x80:
-                self.ex.midi_out.push(now, data, epoch)
-        self.midi_heap.clear()
+        for data in self.midi.owed_offs():
+            self.ex.midi_out.push(now, data, epoch)
         for i, stem in enumerate(self.stems):
             self.ex.midi_out.push(now, bytes((0xB0 | midi_channel(stem, i), ALL_NOTES_OFF, 0)), epoch)
 
@@ -338,16 +337,15 @@ class LiveEngine:
         self._feed_midi(out.span[1])
 
     def _feed_midi(self, until: int) -> None:
-        heap = self.midi_heap
         epoch = self.ex.midi_epoch
-        while heap and heap[0][0] < until:
-            frame, _, data = heapq.heappop(heap)
+        for frame, data in self.midi.pop_until(until):
             self.ex.midi_out.push(frame, data, epoch)
 
     def _schedule_notes(self, out: SlotOutput) -> None:
-        for frame, data in midi_events(out, self.stems, self.sample_rate):
-            heapq.heappush(self.midi_heap, (frame, next(self._seq), data))
+        self.midi.add(out, self.stems, self.sample_rate)
         by_start: dict[int, list] = {}
+        for e, at in end_frames(out, self.sample_rate):  # before the notes starting there
+            by_start.setdefault(at, []).append(("/lmdm/noteoff", (e.stem, int(e.pitch))))
         for n, start, dur in note_frames(out, self.sample_rate):
             by_start.setdefault(start, []).append(
                 ("/lmdm/note", (n.stem, int(n.pitch), int(n.velocity), dur * 1000.0 / self.sample_rate)))

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from bridge.engine import SlotOutput, note_frames
+from bridge.engine import SlotOutput, end_frames, note_frames
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +85,15 @@ class Monitor:
             self.stop_recording()
 
     def add_notes(self, out: SlotOutput) -> None:
-        """The notes of a block that starts playing now."""
-        if self.recorder is None or not out.notes:
+        """The notes of a block that starts playing now (and the earlier notes it ends)."""
+        if self.recorder is None or not (out.notes or out.ends):
             return
         sr = self.sample_rate
         notes = [(n, (start - self._rec_start) / sr) for n, start, _ in note_frames(out, sr)
                  if start >= self._rec_start]
+        ends = [(e.stem, int(e.pitch), (at - self._rec_start) / sr) for e, at in end_frames(out, sr)]
         try:
+            self.recorder.end_notes(ends)
             self.recorder.add_notes(notes, out.slot.bpm)
         except Exception as exc:
             self.on_error("/lmdm/record", f"recording notes failed: {exc}")

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from bridge.config import Config, ConfigError, load_config
-from bridge.engine import Planner, Settings, Voice, load_model, mix, note_frames
+from bridge.engine import Planner, Settings, Voice, end_frames, load_model, mix, note_frames
+from bridge.recorder import end_sounding
 from model import api
 from model.api import MidiEvent, NoteEvent
 
@@ -129,6 +130,8 @@ def render(cfg: Config, audio: np.ndarray, midi: list[tuple[int, bytes]], sample
         if slot.start + slot.samples > out.shape[1]:
             out = np.concatenate([out, np.zeros((len(stems), slot.samples), np.float32)], axis=1)
         out[:, slot.start:slot.start + slot.samples] = rendered.audio
+        for e, at in end_frames(rendered, sample_rate):  # a re-plan ended an earlier note early
+            end_sounding(notes, e.stem, int(e.pitch), at)
         notes += [(n, start, dur, slot.bpm) for n, start, dur in note_frames(rendered, sample_rate)]
     frames = planner.next_start
     stems_audio = out[:, :frames]

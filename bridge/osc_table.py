@@ -352,6 +352,8 @@ def _build_table() -> list[Address]:
     t += [
         _feedback("note", "s i i f", "stem pitch velocity duration_ms, as each note starts "
                   "(a bundle whose timetag is the note start; to subscribers)"),
+        _feedback("noteoff", "s i", "stem pitch: a note announced by /lmdm/note ends now, before its "
+                  "duration_ms (the model re-planned; in the same bundles, timetag = the end)"),
         _feedback("value", "s ...", "name value...: answer to /lmdm/get"),
         _feedback("address", "s s s s s", "name types range help kind: answer to /lmdm/describe"),
         _feedback("error", "s s", "address reason: any rejected message or runtime error "

@@ -179,6 +179,13 @@ class SessionRecorder:
                 self._notes.append((note, start_s, dur_s))
             self._notes_dirty = True
 
+    def end_notes(self, ends: Sequence[tuple[str, int, float]]) -> None:
+        """(stem, pitch, at_s): the note of that stem and pitch sounding at at_s (seconds since
+        the recording started) ends there, earlier than planned (a re-plan's NoteEnd)."""
+        with self._lock:
+            for stem, pitch, at_s in ends:
+                self._notes_dirty |= end_sounding(self._notes, stem, pitch, float(at_s))
+
     def _run(self) -> None:
         while not self._stop.wait(self.flush_s):
             self._flush()
@@ -222,6 +229,17 @@ def stem_channels(stems: Sequence[str]) -> dict[str, int]:
     for s in stems:
         out[s] = 9 if s == "drums" else next(free, 15)
     return out
+
+
+def end_sounding(items: list, stem: str, pitch: int, at: float) -> bool:
+    """items: [(note, start, duration, ...)] in one time unit. The latest note of `stem` and
+    `pitch` that sounds at `at` is shortened to end there (in place); True if one did."""
+    for i in range(len(items) - 1, -1, -1):
+        note, start, dur = items[i][:3]
+        if note.stem == stem and note.pitch == pitch and start <= at < start + dur:
+            items[i] = (note, start, max(at - start, 1e-9), *items[i][3:])
+            return True
+    return False
 
 
 def write_notes_midi(path, notes_with_times: Sequence[tuple[NoteEvent, float, float]], bpm: float,

@@ -34,6 +34,18 @@ class NoteEvent:
 
 
 @dataclass(frozen=True)
+class NoteEnd:
+    """Ends a note early: the stem's note of this pitch that is sounding at `at` (a note of an
+    earlier block, whose planned duration reaches past it) stops there. A generator that
+    re-plans uses it for notes its new plan no longer holds; nothing happens if no note of
+    that pitch is sounding then."""
+
+    stem: str
+    pitch: int
+    at: float  # beats from block start, 0 <= at < block.beats
+
+
+@dataclass(frozen=True)
 class MidiEvent:
     """A raw MIDI message from a live instrument, aligned to the audio chunk it came with."""
 
@@ -86,6 +98,7 @@ class StemBlock:
     notes: list[NoteEvent] = field(default_factory=list)
     # Per-stem mono float32 audio of exactly block.samples; None: the engine renders notes.
     audio: dict[str, np.ndarray] | None = None
+    ends: list[NoteEnd] = field(default_factory=list)  # earlier notes to end early
 
 
 @runtime_checkable
@@ -149,7 +162,7 @@ def check_contract(gen: Generator) -> None:
     out = gen.generate(block, Controls(seed=0))
     if not isinstance(out, StemBlock):
         raise ModelError(f"generate() returned {type(out).__name__}, expected StemBlock")
-    for n in out.notes:
+    for n in list(out.notes) + list(out.ends):
         if n.stem not in gen.stems:
             raise ModelError(f"note for unknown stem {n.stem!r}")
     if out.audio is not None:

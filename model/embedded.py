@@ -13,7 +13,8 @@ Blocks of other lengths than T frames are served from a frame buffer of whole mo
 blocks. Re-planning (option replan, on by default): in accompany mode, an engine block that
 starts inside a bar already planned (e.g. /lmdm/block_beats 1) generates that bar again
 (LMDMStream.rewind, the same noise) with the bar heard up to this block's schedule point,
-and its notes from here on replace the plan; notes already played keep their length. Prompts are encoded once per distinct text (PromptEncoder cache).
+and its notes from here on replace the plan; notes already played that the new plan does
+not hold end here (StemBlock.ends). Prompts are encoded once per distinct text (PromptEncoder cache).
 
 Checkpoint folder (model/checkpoints/default): the core's model.safetensors + config.yaml,
 whose `meta` holds the codec layout, density quantiles, training facts and the tuned
@@ -28,7 +29,7 @@ from typing import Sequence
 
 import numpy as np
 
-from model.api import Block, Controls, MidiEvent, StemBlock
+from model.api import Block, Controls, MidiEvent, NoteEnd, StemBlock
 from model.codec import (ROBUST, DecodeOptions, RollLayout, decode, encode, from_latent, parse_key, phrase_controls,
                           to_events, to_latent, uses_phrase)
 
@@ -227,6 +228,7 @@ class EmbeddedGenerator:
         self.samples_seen = 0
         self.buffer: list = []  # decoded notes of frames generated but not yet returned
         self.buffered_frames = 0
+        self.ends: list[NoteEnd] = []
         self.frame_cursor = 0  # model frames generated since reset
         self.prev_span: tuple[int, float] | None = None  # (start sample, samples per frame)
         self.plan_prev: tuple[int, float] | None = None  # prev_span when the buffered bar was planned
@@ -253,6 +255,7 @@ class EmbeddedGenerator:
             -int(np.ceil(-block.visible_until / spf))
         out = []
         done = 0
+        self.ends: list[NoteEnd] = []  # this block's NoteEnds (a re-plan)
         if (self.replan and block.mode == "accompany" and 0 < self.buffered_frames < self.T
                 and self.stream.can_rewind):
             heard = self.T - self.buffered_frames  # frames of the bar already played
@@ -268,7 +271,7 @@ class EmbeddedGenerator:
             out += self._take(take, done)
             done += take
         self.last_ms = (time.perf_counter() - t0) * 1000.0
-        return StemBlock(notes=to_events(out, self.fpb), audio=None)
+        return StemBlock(notes=to_events(out, self.fpb), audio=None, ends=self.ends)
 
     # -- internals ------------------------------------------------------------------------
     def _take(self, frames: int, engine_offset: int) -> list:
@@ -290,17 +293,25 @@ class EmbeddedGenerator:
         """Generate the buffered bar again, its first `heard` frames played and `vis` heard,
         with the same noise (seed), so it changes only where what was heard moves it. Its
         notes from frame `heard` on replace the buffer; a pitch the new plan holds through
-        `heard` that is not sounding enters there (pitched stems, at least 2 frames left)."""
+        `heard` that is not sounding enters there (pitched stems, at least 2 frames left);
+        a pitched note already played that sounds on at `heard` but is not held by the new
+        plan ends there (a NoteEnd at the start of this engine block)."""
         T = self.T
         self.stream.rewind()
         self.frame_cursor -= T
         self.prev_span = self.plan_prev
         notes = self._generate_model_block(block, controls, spf, -heard, vis, again=True)
-        sounding = {(n.stem, n.pitch) for n in self.emitted if n.end > heard}
+        # earlier notes still sounding here that the new plan does not hold end now
         held = {(n.stem, n.pitch) for n in notes if n.start <= heard < n.end}
-        over = [n for n in self.emitted if n.end > heard and n.stem != "drums"]
+        over = [i for i, n in enumerate(self.emitted) if n.end > heard and n.stem != "drums"]
         self.replan_stats["sounding"] += len(over)
-        self.replan_stats["not_held"] += sum((n.stem, n.pitch) not in held for n in over)
+        for i in over:
+            n = self.emitted[i]
+            if (n.stem, n.pitch) not in held:
+                self.ends.append(NoteEnd(n.stem, int(n.pitch), 0.0))
+                self.emitted[i] = type(n)(n.stem, n.pitch, n.velocity, n.start, heard)
+        self.replan_stats["not_held"] += len(self.ends)
+        sounding = {(n.stem, n.pitch) for n in self.emitted if n.end > heard}
         buf = []
         for nt in notes:
             if nt.start < heard:

@@ -11,7 +11,8 @@ internal 64-sample block, so onsets land within 64 samples (1.3 ms at 48 kHz) af
 asked time, the same way in any block layout: rendering the same notes in one block or
 in several gives identical audio (tested). Note-offs that fall after the block are kept
 in absolute samples and sent in the block where they fall, so notes carry over block
-boundaries without sticking; a pitch struck again while sounding is ended first.
+boundaries without sticking; a pitch struck again while sounding is ended first, and a
+NoteEnd (a re-planning generator) ends a sounding note of an earlier block early.
 Audio is read as float (fluid_synth_write_float, through pyfluidsynth's own ctypes
 binding) rather than get_samples()' int16, so loud chords do not clip in the renderer.
 Reverb and chorus are off: stems are dry, the performer's patch adds its own space.
@@ -26,7 +27,7 @@ from typing import Iterable, Sequence
 import fluidsynth
 import numpy as np
 
-from model.api import STEMS, NoteEvent
+from model.api import STEMS, NoteEnd, NoteEvent
 
 DRUM_CHANNEL = 9  # General MIDI channel 10
 DRUM_BANK = 128  # SoundFont percussion bank
@@ -94,29 +95,37 @@ class StemSynth:
         if c.syn.program_select(c.channel, c.sfid, bank, int(program)) != 0 and bank == DRUM_BANK:
             c.syn.program_select(c.channel, c.sfid, bank, 0)  # the kit is missing: standard kit
 
-    def render_block(self, notes: Sequence[NoteEvent], bpm: float, samples: int
-                     ) -> dict[str, np.ndarray]:
-        """stem -> (samples,) float32; notes timed in beats from the block start."""
+    def render_block(self, notes: Sequence[NoteEvent], bpm: float, samples: int,
+                     ends: Sequence[NoteEnd] = ()) -> dict[str, np.ndarray]:
+        """stem -> (samples,) float32; notes timed in beats from the block start; `ends`
+        stop sounding notes of earlier blocks early (at their time in this block)."""
         if samples <= 0:
             return {s: np.zeros(0, np.float32) for s in self.stems}
         spb = 60.0 * self.sample_rate / float(bpm)  # samples per beat
         t0, t1 = self._pos, self._pos + samples
+        at = lambda beats: t0 + min(max(int(round(beats * spb)), 0), samples - 1)  # noqa: E731
         ons: dict[str, list[tuple[int, int, int, int]]] = {s: [] for s in self.stems}
         for n in notes:
             if n.stem not in ons:
                 continue
-            on = t0 + min(max(int(round(n.start * spb)), 0), samples - 1)
+            on = at(n.start)
             off = max(t0 + int(round((n.start + n.duration) * spb)), on + 1)
             ons[n.stem].append((on, off, int(n.pitch), int(min(max(n.velocity, 1), 127))))
+        cuts: dict[str, list[tuple[int, int]]] = {s: [] for s in self.stems}
+        for e in ends:
+            if e.stem in cuts:
+                cuts[e.stem].append((at(e.at), int(e.pitch)))
         out = {}
         for stem in self.stems:
-            out[stem] = self._render_stem(self._ch[stem], sorted(ons[stem]), t0, t1)
+            out[stem] = self._render_stem(self._ch[stem], sorted(ons[stem]), t0, t1, cuts[stem])
         self._pos = t1
         return out
 
-    def _render_stem(self, c: _Channel, ons: list, t0: int, t1: int) -> np.ndarray:
-        # Events in this block: (time, kind, pitch, velocity, end); offs (kind 0) first.
+    def _render_stem(self, c: _Channel, ons: list, t0: int, t1: int, cuts: Sequence = ()) -> np.ndarray:
+        # Events in this block: (time, kind, pitch, velocity, end); at one time, cuts (kind
+        # -1, an earlier note ended early) first, then offs (kind 0), then note-ons.
         events = [(end, 0, p, 0, 0) for p, end in c.ends.items() if end < t1]
+        events += [(when, -1, p, 0, 0) for when, p in cuts]
         events += [(on, 1, p, v, off) for on, off, p, v in ons]
         events.sort()
         y = np.empty(t1 - t0, np.float32)
@@ -125,7 +134,11 @@ class StemSynth:
             if when > t:
                 self._render(c, y[t - t0:when - t0])
                 t = when
-            if kind == 0:
+            if kind == -1:
+                if pitch in c.ends:  # sounding: it ends here (its later note-off finds nothing)
+                    c.syn.noteoff(c.channel, pitch)
+                    del c.ends[pitch]
+            elif kind == 0:
                 if c.ends.get(pitch) == when:  # not re-struck since
                     c.syn.noteoff(c.channel, pitch)
                     del c.ends[pitch]

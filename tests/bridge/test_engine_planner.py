@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from bridge.config import EngineConfig
-from bridge.engine import Planner, Settings, SlotOutput, Voice, midi_events, mix
-from model.api import STEMS, NoteEvent, StemBlock
+from bridge.engine import MidiSchedule, Planner, Settings, SlotOutput, Voice, mix
+from model.api import STEMS, NoteEnd, NoteEvent, StemBlock
 
 SR = 48000
 
@@ -139,6 +139,33 @@ def test_midi_events_use_one_channel_per_stem_and_absolute_frames():
     p.plan(0)
     slot = p.plan(0)  # block 1 starts at frame 96000
     notes = [NoteEvent("bass", 40, 90, 1.0, 0.5), NoteEvent("drums", 36, 100, 0.0, 0.25)]
-    ev = sorted(midi_events(SlotOutput(slot, np.zeros((4, 1)), notes, 0.0), STEMS, SR))
+    sched = MidiSchedule()
+    sched.add(SlotOutput(slot, np.zeros((4, 1)), notes, 0.0), STEMS, SR)
+    ev = sched.pop_until(10 ** 9)
     assert ev == [(96000, bytes((0x99, 36, 100))), (96000 + 6000, bytes((0x89, 36, 0))),
                   (96000 + 24000, bytes((0x90, 40, 90))), (96000 + 36000, bytes((0x80, 40, 0)))]
+    assert not sched.due_off and not sched.heap
+
+
+def test_midi_schedule_ends_notes_early_and_never_cuts_a_newer_note():
+    p = planner()
+    s0, s1, s2 = p.plan(0), p.plan(0), p.plan(0)  # blocks at 0, 96000, 192000 (one bar each)
+    out = lambda slot, notes, ends=(): SlotOutput(slot, np.zeros((4, 1)), notes, 0.0, list(ends))  # noqa: E731
+    sched = MidiSchedule()
+    sched.add(out(s0, [NoteEvent("keys", 60, 90, 0.0, 8.0), NoteEvent("bass", 40, 90, 0.0, 6.0)]), STEMS, SR)
+    assert sorted(sched.pop_until(96000)) == [(0, bytes((0x90, 40, 90))), (0, bytes((0x91, 60, 90)))]
+    # block 1 ends the keys note at its start and strikes the sounding bass pitch again
+    sched.add(out(s1, [NoteEvent("bass", 40, 80, 1.0, 0.5)], [NoteEnd("keys", 60, 0.0), NoteEnd("lead", 70, 0.0)]),
+              STEMS, SR)
+    ev = sched.pop_until(10 ** 9)
+    assert ev == [(96000, bytes((0x81, 60, 0))),  # ended early; its planned off at 192000 is dropped
+                  (120000, bytes((0x80, 40, 0))), (120000, bytes((0x90, 40, 80))),  # re-strike
+                  (132000, bytes((0x80, 40, 0)))]  # the first bass note's off at 144000 is dropped
+    assert not sched.due_off and not sched.dropped
+    # an end before a note begins leaves that note alone (no stuck note, no early cut)
+    sched.add(out(s2, [NoteEvent("lead", 72, 90, 2.0, 1.0)], [NoteEnd("lead", 72, 1.0)]), STEMS, SR)
+    assert [e[0] for e in sched.pop_until(10 ** 9)] == [192000 + 48000, 192000 + 72000]
+    # stop: every sounding note's off is owed
+    sched.add(out(s2, [NoteEvent("keys", 64, 90, 0.0, 4.0)]), STEMS, SR)
+    sched.pop_until(192000 + 1)
+    assert sched.owed_offs() == [bytes((0x81, 64, 0))] and not sched.heap

@@ -56,6 +56,25 @@ def test_session_files_hold_every_block_after_close(tmp_path):
     assert not list((tmp_path / "s1").glob("*.tmp"))
 
 
+def test_a_note_ended_early_is_shortened_in_the_midi_file(tmp_path):
+    rec = SessionRecorder(tmp_path / "s3", SR, inputs=1, stems=STEMS, flush_s=0.1)
+    rec.add_notes([(NoteEvent("keys", 60, 100, 0.0, 4.0), 0.0), (NoteEvent("keys", 64, 100, 0.0, 4.0), 0.0)], bpm=120.0)
+    rec.end_notes([("keys", 60, 0.5), ("keys", 67, 0.5), ("bass", 64, 0.5)])  # only keys 60 sounds
+    rec.add_notes([(NoteEvent("keys", 60, 100, 0.0, 0.5), 1.0)], bpm=120.0)  # struck again later
+    rec.end_notes([("keys", 60, 2.0)])  # after the new strike ended: nothing sounds, no change
+    rec.close()
+    track = mido.MidiFile(str(tmp_path / "s3" / "notes.mid")).tracks[2]
+    ticks, t, spans = {}, 0, []
+    for m in track:
+        t += m.time
+        if m.type == "note_on":
+            ticks[m.note] = t
+        elif m.type == "note_off":
+            spans.append((m.note, ticks.pop(m.note), t))
+    tpb = mido.MidiFile(str(tmp_path / "s3" / "notes.mid")).ticks_per_beat
+    assert sorted(spans) == [(60, 0, tpb), (60, 2 * tpb, 5 * tpb // 2), (64, 0, 4 * tpb)]
+
+
 def test_wrong_block_length_is_refused(tmp_path):
     rec = SessionRecorder(tmp_path / "s2", SR, inputs=1, stems=("bass",), flush_s=0.1)
     with pytest.raises(ValueError, match="frames"):

@@ -184,6 +184,19 @@ def test_short_blocks_replan_the_rest_of_the_bar_from_what_was_heard(tiny_ckpt):
     # the first beat comes from that same plan, re-planning or not (later bars differ: their
     # context is the bar as played)
     assert beats[0] == per_beat[0]
+    # notes already played that a re-plan no longer holds end where it was made (NoteEnd);
+    # each names a note struck earlier that would still sound there
+    g.reset()
+    n, played, ended = SR // 2, [], 0
+    for b in range(16):
+        g.observe(audio[b * n:(b + 1) * n, None], [])
+        res = g.generate(Block(b, float(b), 1.0, 120.0, n, b * n, -SR // 20, "accompany"), Controls(seed=3))
+        for e in res.ends:
+            assert e.at == 0.0 and any(p.stem == e.stem and p.pitch == e.pitch and p.start < b < p.start + p.duration
+                                       for p in played)
+        ended += len(res.ends)
+        played += [type(x)(x.stem, x.pitch, x.velocity, x.start + b, x.duration) for x in res.notes]
+    assert ended == g.replan_stats["not_held"] > 0 and g.replan_stats["replans"] == 12
     # delay and free blocks never re-plan
     _run(g, 4, beats=1.0, audio=audio, mode="free")
     assert g.replan_stats["replans"] == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.api import NoteEvent
+from model.api import NoteEnd, NoteEvent
 from model.synth import DRUM_CHANNEL, SoundFontError, StemSynth, render_notes
 
 SF2 = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
@@ -93,6 +93,24 @@ def test_restruck_pitch_is_not_cut_by_the_old_note_off(synth):
     y = synth.render_block(notes, BPM, 4 * SPB)["lead"]
     # the first note's off (beat 1) must not silence the second, held to beat 3.5
     assert np.abs(y[int(2.5 * SPB):int(3.0 * SPB)]).max() > 0.01
+
+
+def test_a_note_end_stops_a_held_note_of_an_earlier_block(synth):
+    def run(ends):
+        synth.reset()
+        synth.render_block([NoteEvent("keys", 60, 100, 0.0, 12.0), NoteEvent("bass", 40, 100, 0.0, 12.0)], BPM, 4 * SPB)
+        # the next block ends the keys note at its beat 1 (and names a pitch that is not sounding)
+        return synth.render_block([], BPM, 4 * SPB, ends=ends)
+    held = run([])
+    ended = run([NoteEnd("keys", 60, 1.0), NoteEnd("lead", 70, 0.0)])
+    assert np.abs(held["keys"][3 * SPB:]).max() > 1e-3  # without the end: still sounding
+    assert np.abs(ended["keys"][3 * SPB:]).max() < 1e-4  # released at beat 1, decayed
+    assert np.array_equal(ended["keys"][:SPB], held["keys"][:SPB])  # untouched before the end
+    assert np.array_equal(ended["bass"], held["bass"])  # other stems and pitches untouched
+    # its planned note-off, later, finds nothing to end; a new strike of the pitch sounds
+    y = synth.render_block([], BPM, 4 * SPB)["keys"]
+    again = synth.render_block([NoteEvent("keys", 60, 100, 0.0, 1.0)], BPM, 2 * SPB)["keys"]
+    assert np.abs(y[-SPB:]).max() < 1e-4 and np.abs(again[:SPB]).max() > 1e-3
 
 
 def test_reset_silences_everything(synth):
