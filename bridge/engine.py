@@ -165,15 +165,19 @@ class Planner:
         return max(1, int(round(beats * self.frames_per_beat(bpm))))
 
     def step_p99(self, samples: int | None = None) -> float:
-        """p99 of the measured step times, each scaled to a block of `samples` frames:
-        rendering (and a note-roll model's tokens) grow with the block, so a step measured
-        on a 30 s block says little about a 1 s one. New measurements at the new length
-        replace the scaled ones within the window."""
+        """p99 of the measured step times of blocks of `samples` frames (within 1 %); with
+        none measured at that length yet (a new block length or tempo), of all of them,
+        those of shorter blocks scaled up to this length: rendering grows with the block,
+        but a shorter block need not be cheaper (a model that re-plans its bar at every
+        block runs a whole generation for each), so longer ones count as they are."""
         if not self.step_times:
             return 0.0
         if samples is None:
             samples = self.block_samples(self.settings.bpm, self.settings.block_beats)
-        scaled = [s * samples / max(n, 1) for s, n in self.step_times]
+        same = [s for s, n in self.step_times if abs(n - samples) <= 0.01 * samples]
+        if same:
+            return float(np.percentile(same, 99))
+        scaled = [s * max(1.0, samples / max(n, 1)) for s, n in self.step_times]
         return float(np.percentile(scaled, 99))
 
     def margin(self, bpm: float | None = None) -> int:

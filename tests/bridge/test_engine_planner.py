@@ -29,8 +29,14 @@ def test_margin_covers_measured_steps_and_is_whole_grid_frames():
     # at 60 bpm blocks are twice as long (so are the steps) and so are grid frames:
     # 1.5 * 400 ms + 21 ms = 621 ms = 2.48 grid frames of 250 ms -> 3
     assert p.margin(bpm=60) == 3 * 2 * grid
-    p.record_step(6.4, 96000 * 32)  # a 32-bar block: as fast per frame, so no change
+    p.record_step(6.4, 96000 * 32)  # a 32-bar block: one-bar blocks have their own steps
     assert p.margin() == 3 * grid
+    # a block length not measured yet: shorter blocks are not assumed cheaper (a re-planning
+    # model generates a whole bar for each), longer ones scale up from shorter ones
+    p.settings.apply("/lmdm/block_beats", (1.0,))
+    assert 5.0 < p.step_p99() <= 6.4  # the p99 of 10 x 0.2 s and one 6.4 s, unscaled
+    p.record_step(0.15, 24000)
+    assert p.step_p99() == 0.15  # measured at this length: those steps alone
 
 
 def test_accompany_blocks_are_contiguous_and_hide_the_margin():
