@@ -235,7 +235,7 @@ class EmbeddedGenerator:
         self.plan_vis = 0  # frames of the buffered bar heard when it was planned
         self.emitted: list = []  # notes of the buffered bar already returned, in its frames
         # re-plans since reset; of the earlier plans' pitched notes still sounding at a
-        # re-plan, how many the new plan does not hold (they keep their planned length)
+        # re-plan, how many the new plan does not hold (they end there: a NoteEnd)
         self.replan_stats = {"replans": 0, "sounding": 0, "not_held": 0}
         self.last_ms = 0.0
 
@@ -255,12 +255,17 @@ class EmbeddedGenerator:
             -int(np.ceil(-block.visible_until / spf))
         out = []
         done = 0
-        self.ends: list[NoteEnd] = []  # this block's NoteEnds (a re-plan)
+        self.ends = []  # this block's NoteEnds (a re-plan)
         if (self.replan and block.mode == "accompany" and 0 < self.buffered_frames < self.T
                 and self.stream.can_rewind):
             heard = self.T - self.buffered_frames  # frames of the bar already played
             if vis_frames + heard > self.plan_vis:
-                self._replan(block, controls, spf, heard, vis_frames + heard)
+                saved = (self.frame_cursor, self.prev_span)
+                try:
+                    self._replan(block, controls, spf, heard, vis_frames + heard)
+                except Exception:
+                    self._replan_failed(saved, n, spf, heard)
+                    raise
         while done < n:
             if self.buffered_frames == 0:
                 first = done - self.buffered_frames  # this model block's offset in the engine block
@@ -326,6 +331,22 @@ class EmbeddedGenerator:
                                      for nt in buf]
             self._replace_newest_context(to_latent(encode(played, T, self.layout)))
         self.replan_stats["replans"] += 1
+
+    def _replan_failed(self, saved: tuple, n: int, spf: float, heard: int) -> None:
+        """A re-plan raised (the engine plays this block silent and reports it): keep the
+        old plan and the bar's place. The stream gets the bar back if it was rewound and not
+        generated again; the failed block's frames leave the buffer unplayed."""
+        self.frame_cursor, self.prev_span = saved
+        self.ends = []
+        if not self.stream.can_rewind:  # rewound, the bar not generated again: the old plan
+            bar_start = self.prev_span[0] if self.prev_span else 0
+            plan = self.emitted + [type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start + heard, nt.end + heard)
+                                   for nt in self.buffer]
+            self.stream.push(to_latent(encode(plan, self.T, self.layout)), self._features(bar_start, self.T, spf))
+        skip = min(n, self.buffered_frames)
+        self.buffer = [type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start - skip, nt.end - skip)
+                       for nt in self.buffer if nt.start >= skip]
+        self.buffered_frames -= skip
 
     def _generate_model_block(self, block: Block, controls: Controls, spf: float, first: int, vis: int,
                               again: bool = False) -> list:

@@ -200,3 +200,30 @@ def test_short_blocks_replan_the_rest_of_the_bar_from_what_was_heard(tiny_ckpt):
     # delay and free blocks never re-plan
     _run(g, 4, beats=1.0, audio=audio, mode="free")
     assert g.replan_stats["replans"] == 0
+
+
+def test_a_replan_that_raises_keeps_the_old_plan_and_the_bar_in_place(tiny_ckpt):
+    g = _gen(tiny_ckpt)
+    real, calls = g.stream.generate, []
+
+    def flaky(*a, **kw):
+        calls.append(1)
+        if len(calls) == 2:  # the first re-plan (beat 2 of bar 1)
+            raise RuntimeError("model failed")
+        return real(*a, **kw)
+    g.stream.generate = flaky
+    g.reset()
+    n = SR // 2
+    outs = []
+    for b in range(12):  # three bars of one-beat blocks
+        g.observe(np.zeros((n, 1), np.float32), [])
+        try:
+            outs.append(g.generate(Block(b, float(b), 1.0, 120.0, n, b * n, -SR // 20, "accompany"), Controls(seed=1)))
+        except RuntimeError:
+            outs.append(None)
+    assert outs[1] is None and all(o is not None for i, o in enumerate(outs) if i != 1)
+    assert all(0 <= x.start < 1 for o in outs if o for x in o.notes)
+    # the bar kept its place: three bars of history, the later bars planned and re-planned
+    assert g.stream.frames == 3 * 16 and g.frame_cursor == 3 * 16
+    # (the failed bar plays its old plan to its end; the next bars re-plan as usual)
+    assert g.replan_stats["replans"] == 3 + 3 and len(calls) == 2 + 4 + 4
