@@ -451,6 +451,7 @@ def evaluate(args) -> dict:
     plotted = []
     timings: list[float] = []
     replan: dict[str, int] = {}
+    per_beat = {c: [[0, 0] for _ in range(BAR // FPB)] for c in CANDIDATES}  # harmonic hits, onsets
     for k, ex in enumerate(tqdm(examples, desc="held-out pieces", disable=args.no_progress)):
         bars = min(args.bars, ex.n_frames // BAR)
         if bars < 4:
@@ -466,6 +467,10 @@ def evaluate(args) -> dict:
             replan[key] = replan.get(key, 0) + v
         for c, notes in outs.items():
             counts[c].append(score(notes, ex, (0, bars * BAR)))
+            for beat in range(BAR // FPB):  # onsets of each beat of the bar scored alone
+                h = score([n for n in notes if (n.start % BAR) // FPB == beat], ex, (0, bars * BAR))
+                per_beat[c][beat][0] += h["h_hit"]
+                per_beat[c][beat][1] += h["h_all"]
             parts[c].setdefault(f"live {ex.live}", []).append(counts[c][-1])
             parts[c].setdefault(f"style {ex.style}", []).append(counts[c][-1])
             for a, b in BAR_RANGES:
@@ -491,6 +496,7 @@ def evaluate(args) -> dict:
                       for k, p in ((k, summarise(v)) for k, v in sorted(parts[c].items()))}
         report["candidates"][c] = s
     report["replan"] = replan
+    report["harmonic_per_beat"] = {c: [round(h / max(a, 1), 4) for h, a in v] for c, v in per_beat.items()}
     report["style_per_style_model"] = {k: round(v[0] / max(1, v[1]), 3) for k, v in sorted(per_style.items())}
     report["drift"] = drift(model, clf, examples, args, sr)
     gt, bl, md = (report["candidates"][c] for c in ("ground_truth", "baseline", "model"))

@@ -51,6 +51,8 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     assert isinstance(meta["sampling"]["guide_input"], bool) and meta["decode"]["chord_tones"] in (0, 3, 4)
     assert r["plots"] and all((tmp_path / "img").joinpath(p.split("/")[-1]).stat().st_size > 1000 for p in r["plots"])
     assert r["block_beats"] == 4 and r["replan"]["replans"] == 0
+    assert set(r["harmonic_per_beat"]) == set(r["candidates"])
+    assert all(len(v) == 4 and all(0 <= x <= 1 for x in v) for v in r["harmonic_per_beat"].values())
     # one-beat engine blocks: the model re-plans the rest of each bar three times
     assert lmdm(["eval", "--data", str(tmp_path / "data"), "--checkpoint", str(tmp_path / "ckpt"),
                  "--pieces-per-style", "1", "--bars", "4", "--drift-pieces", "0", "--block-beats", "1",
