@@ -66,6 +66,9 @@ def test_daemon_plays_the_embedded_model_over_dummy_jack(jack_server, tmp_path):
         client.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= first + 10,
                         since=since)
         assert client.all("/lmdm/note", since), "notes go on with one-beat blocks"
+        # a note a re-plan ends early was announced before (stem and pitch)
+        announced = {tuple(m.args[:2]) for m in client.all("/lmdm/note", 0)}
+        assert all(tuple(m.args) in announced for m in client.all("/lmdm/noteoff", since))
         assert not client.all("/lmdm/error", since), [m.args for m in client.all("/lmdm/error", since)]
     finally:
         if client:
