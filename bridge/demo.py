@@ -77,6 +77,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "else a private dummy jackd)")
     p.add_argument("--osc-port", type=int, default=0, metavar="N",
                    help="the daemon's OSC port (default 0: any free port)")
+    p.add_argument("--block-beats", type=float, default=float(BEATS_PER_BAR), choices=(1.0, 2.0, 4.0),
+                   metavar="{1,2,4}", help="the daemon's block length in beats (default 4, a bar); "
+                                           "1 or 2: the model re-plans the rest of each bar as it hears it")
     p.epilog = "Writes " + ", ".join(OUTPUTS) + " into --out; Ctrl-C stops everything it started."
 
 
@@ -281,7 +284,7 @@ class Demo:
         # json is valid YAML; the recording goes to a scratch folder next to --out
         config.write_text(json.dumps({
             "record": {"dir": str(self.workdir.resolve())},
-            "engine": {"follow_transport": False, "beats_per_bar": BEATS_PER_BAR, "block_beats": float(BEATS_PER_BAR)}}))
+            "engine": {"follow_transport": False, "beats_per_bar": BEATS_PER_BAR, "block_beats": float(a.block_beats)}}))
         cmd = [sys.executable, "-m", "bridge.cli", "serve", "--config", str(config), "--osc-port", str(a.osc_port),
                "--client-name", f"lmdm-{os.getpid()}", "--bpm", f"{perf.bpm:g}"]
         if self.jack.name:

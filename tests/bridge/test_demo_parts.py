@@ -3,6 +3,8 @@ real FluidSynth re-render), the piano-roll reader and picture, and the OSC reade
 bridge/daemon_client.py against the daemon's own encoder (bridge/osc.py)."""
 from __future__ import annotations
 
+import argparse
+
 import mido
 import numpy as np
 import pytest
@@ -10,7 +12,8 @@ import pytest
 from bridge import pianoroll
 from bridge.config import load_config
 from bridge.daemon_client import decode_osc
-from bridge.demo import INPUT_MIDI, INPUT_WAV, LOOP_BARS, TAIL_S, first_sound, make_performance, read_wav
+from bridge.demo import (INPUT_MIDI, INPUT_WAV, LOOP_BARS, TAIL_S, add_arguments, first_sound, make_performance,
+                         read_wav)
 from bridge.osc import build_bundle, build_message
 from bridge.recorder import write_notes_midi
 from model.api import STEMS, NoteEvent
@@ -118,3 +121,11 @@ def test_decode_osc_reads_what_the_daemon_sends():
     got = decode_osc(bundle)
     assert [(a, x[0], x[1]) for a, x in got] == [("/lmdm/note", "bass", 36), ("/lmdm/note", "keys", 60)]
     assert decode_osc(build_message("/lmdm/value", ("record", ""))) == [("/lmdm/value", ("record", ""))]
+
+
+def test_block_beats_option_is_a_bar_by_default_and_one_of_1_2_4():
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    assert p.parse_args([]).block_beats == 4.0 and p.parse_args(["--block-beats", "1"]).block_beats == 1.0
+    with pytest.raises(SystemExit):
+        p.parse_args(["--block-beats", "3"])
