@@ -64,6 +64,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "play the plan made before the bar (off)")
     p.add_argument("--steps", type=int, default=8)
     p.add_argument("--guidance", type=float, default=3.0)
+    p.add_argument("--density", type=float, default=0.5, help="the density control (/lmdm/density, 0..1)")
     p.add_argument("--sample-rate", type=int, default=24000, help="rate of the streamed input")
     p.add_argument("--rtf-blocks", type=int, default=12)
     p.add_argument("--plots", default="out/eval",
@@ -457,7 +458,7 @@ def evaluate(args) -> dict:
         if bars < 4:
             continue
         audio = render_input(ex, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)])
-        ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + k)
+        ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=args.seed + k)
         outs = {"ground_truth": [n for n in ex.notes if n.start < bars * BAR],
                 "baseline": stream(baseline, audio, ex, bars, ctl, args.mode, sr, block_beats=args.block_beats),
                 "model": stream(model, audio, ex, bars, ctl, args.mode, sr, timings=timings,
@@ -487,7 +488,7 @@ def evaluate(args) -> dict:
             path = Path(args.plots) / f"eval_{ex.style.replace(' ', '_')}.png"
             plot_example(path, ex, outs, min(bars, 8))
             plotted.append((ex.style, str(path)))
-    report = {"model": args.model, "mode": args.mode, "block_beats": args.block_beats if args.mode == "accompany" else 4, "steps": args.steps, "guidance": args.guidance,
+    report = {"model": args.model, "mode": args.mode, "block_beats": args.block_beats if args.mode == "accompany" else 4, "steps": args.steps, "guidance": args.guidance, "density": args.density,
               "pieces": len(examples), "styles": sorted({e.style for e in examples}), "candidates": {}}
     for c in CANDIDATES:
         s = summarise(counts[c])
@@ -504,7 +505,7 @@ def evaluate(args) -> dict:
         ex = examples[0]
         report["cache_max_abs_diff"] = cache_difference(
             model, ex, render_input(ex, sr, 0), sr,
-            Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=1))
+            Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=1))
     report["rtf"] = real_time_factor(load_model(args, 48000), args.rtf_blocks, args.steps, args.guidance, "funk",
                                      args.block_beats if args.mode == "accompany" else 4)
     report["generate_ms_median"] = round(1000 * float(np.median(timings)), 1) if timings else None
@@ -554,7 +555,7 @@ def drift(gen, clf, examples: list[Example], args, sr: int) -> dict:
     for k, ex in enumerate(picks):
         lx = looped(ex, args.drift_bars)
         audio = render_input(lx, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)])
-        ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + 77 + k)
+        ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=args.seed + 77 + k)
         notes = stream(gen, audio, lx, args.drift_bars, ctl, args.mode, sr, block_beats=args.block_beats)
         for w in range(nw):
             a, b = w * 8 * BAR, (w + 1) * 8 * BAR
@@ -723,7 +724,7 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
         gen.own_context, gen.guide_input = own, gi
         counts, hits = [], np.zeros(2, int)
         for k, (ex, a) in enumerate(zip(examples, audio)):
-            ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, seed=args.seed + k)
+            ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=args.seed + k)
             notes = stream(gen, a, ex, bars, ctl, args.mode, sr, block_beats=getattr(args, "block_beats", 4))
             counts.append(score(notes, ex, (0, bars * BAR)))
             hits += style_accuracy(clf, roll_windows(notes, bars * BAR), ex.style)
