@@ -315,7 +315,8 @@ def _build_table() -> list[Address]:
                  "classifier-free guidance scale"),
         _setting("temperature", Arg("scale", "float", 0, 2), gen["temperature"], "initial-noise scale"),
         _setting("density", Arg("density", "float", 0, 1), gen["density"],
-                 "how busy the generated parts are"),
+                 "how busy the generated parts are (the embedded model: 0.5 plays the prompted style "
+                 "as busy as it usually is, 0 and 1 the sparsest and busiest bars it knows)"),
         _setting("seed", Arg("seed", "int", -1, INT32[1]), -1,
                  "reproducible generation; -1: a fresh seed every block"),
         _setting("context_beats", Arg("beats", "float", 0, 512), gen["context_beats"],

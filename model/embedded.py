@@ -32,6 +32,7 @@ import numpy as np
 from model.api import Block, Controls, MidiEvent, NoteEnd, StemBlock
 from model.codec import (ROBUST, DecodeOptions, RollLayout, decode, encode, from_latent, parse_key, phrase_controls,
                           to_events, to_latent, uses_phrase)
+from model.prompts import PromptEncoder
 
 CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "default"
 
@@ -40,7 +41,8 @@ CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "default"
 
 def write_checkpoint(folder: Path, model, cfg, *, layout: RollLayout, density_quantiles,
                      prompt_texts: list[str], prompt_styles: list[str], prompt_embeddings,
-                     training: dict, inference: dict | None = None) -> None:
+                     training: dict, inference: dict | None = None,
+                     style_density: dict[str, float] | None = None) -> None:
     """The core's checkpoint (model.safetensors + config.yaml with our meta) + prompts.
     Inference settings (meta decode, sampling) come from the folder's earlier export, else
     from `inference` (another checkpoint's meta, e.g. the one training started from)."""
@@ -52,6 +54,8 @@ def write_checkpoint(folder: Path, model, cfg, *, layout: RollLayout, density_qu
     meta = {"kind": "embedded-roll", "layout": layout.to_dict(),
             "density_quantiles": [round(float(q), 6) for q in density_quantiles],
             "controls": ["density"] + (["phrase"] if uses_phrase(cfg.n_controls) else []), "training": training}
+    if style_density:  # style -> its typical density control: what /lmdm/density 0.5 plays
+        meta["style_density"] = {str(k): float(v) for k, v in style_density.items()}
     old = dict(inference or {})
     if (folder / "config.yaml").exists():  # keep inference settings tuned on an earlier export
         from model.checkpoint import load_config
@@ -66,11 +70,15 @@ def write_checkpoint(folder: Path, model, cfg, *, layout: RollLayout, density_qu
               metadata={"texts": json.dumps(list(prompt_texts)), "styles": json.dumps(list(prompt_styles))})
 
 
-def set_inference_defaults(folder: Path | str, decode: dict | None = None, sampling: dict | None = None) -> dict:
-    """Store tuned decoding thresholds / sampler choice in a checkpoint's config.yaml meta."""
+def set_inference_defaults(folder: Path | str, decode: dict | None = None, sampling: dict | None = None,
+                           style_density: dict | None = None) -> dict:
+    """Store tuned decoding thresholds / sampler choice / the styles' typical densities in a
+    checkpoint's config.yaml meta."""
     import yaml
     path = Path(folder) / "config.yaml"
     doc = yaml.safe_load(path.read_text())
+    if style_density is not None:
+        doc["meta"]["style_density"] = {str(k): float(v) for k, v in style_density.items()}
     if decode is not None:  # merged: keys not given (e.g. a hand-set "relative") stay
         plain = {k: int(v) if isinstance(v, (int, np.integer)) else float(v) for k, v in decode.items()}
         doc["meta"]["decode"] = {**doc["meta"].get("decode", {}), **plain}
@@ -167,7 +175,6 @@ class EmbeddedGenerator:
         import torch
 
         from model.features import FeatureStream
-        from model.prompts import PromptEncoder
         from model.stream import LMDMStream
         if threads:
             torch.set_num_threads(int(threads))
@@ -211,6 +218,13 @@ class EmbeddedGenerator:
         # phrase: tell a model trained with phrase controls where each bar sits in its phrase
         # (counted from play); False leaves them zero, the "unknown" it was also trained on
         self.phrase = bool(phrase) and uses_phrase(self.config.n_controls)
+        # style -> its typical density control (meta style_density): /lmdm/density 0.5 plays
+        # the prompted style as busy as it usually is (checkpoints without it: as given)
+        self.style_density = {str(k): float(v) for k, v in (self.meta.get("style_density") or {}).items()}
+        self._style_keys = {PromptEncoder.key(t): st for t, st in self.prompt_styles.items()}
+        names = sorted(set(self.prompt_styles.values()))
+        cents = np.stack([np.mean([table[t] for t, st in self.prompt_styles.items() if st == n], 0) for n in names])
+        self._style_centroids = (names, cents / np.linalg.norm(cents, axis=1, keepdims=True))
         # replan: when the engine's blocks are shorter than the model's (/lmdm/block_beats 1),
         # accompany mode re-generates the rest of the bar at each of them from what has been
         # heard of the bar so far, instead of playing the plan made before the bar began
@@ -404,10 +418,34 @@ class EmbeddedGenerator:
         """The model's controls for bar `bar` (counted from 0 at play, as /lmdm/status
         counts from 1): the density and, for a model trained with them, where the bar sits
         in its phrase (phrases start on play: bars 1, 5, 9, ... begin a 4-bar group)."""
-        self._controls[0] = float(np.clip(controls.density, 0.0, 1.0))
+        self._controls[0] = self._density(controls)
         if self.phrase:
             self._controls[1:] = phrase_controls(bar)
         return self._controls
+
+    def _density(self, controls: Controls) -> float:
+        """The model's density control for /lmdm/density d: d = 0.5 is the prompts' typical
+        density (their styles' style_density, weighted like the prompts), 0 and 1 the
+        sparsest and busiest bars of training, linear in between."""
+        d = float(np.clip(controls.density, 0.0, 1.0))
+        if not self.style_density:
+            return d
+        acc = total = 0.0
+        for text, w in controls.prompts:
+            style = self._style_of(text) if text.strip() and w > 0 else None
+            if style in self.style_density:
+                acc, total = acc + w * self.style_density[style], total + w
+        typical = acc / total if total > 0 else 0.5
+        return 2 * d * typical if d <= 0.5 else typical + (2 * d - 1) * (1 - typical)
+
+    def _style_of(self, text: str) -> str:
+        """A training text's style, else the style whose texts' mean embedding is nearest."""
+        key = PromptEncoder.key(text)
+        if key not in self._style_keys:
+            names, cents = self._style_centroids
+            e = np.asarray(self.prompts.encode(text), np.float32)
+            self._style_keys[key] = names[int(np.argmax(cents @ (e / (np.linalg.norm(e) + 1e-9))))]
+        return self._style_keys[key]
 
     def _decode_options(self, controls: Controls) -> DecodeOptions:
         if controls.key != self._key_text:

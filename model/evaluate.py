@@ -81,6 +81,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tune", action="store_true",
                    help="first pick the sampler and decode thresholds on training windows and store them in the checkpoint")
+    p.add_argument("--style-density", action="store_true",
+                   help="first store each style's typical density (the median density control of its "
+                        "training bars) in the checkpoint: /lmdm/density 0.5 then plays a style as busy "
+                        "as it usually is (`lmdm train --export` stores it too)")
     p.add_argument("--tune-stream", action="store_true",
                    help="first pick the decode thresholds and whether the model's own notes become its "
                         "context, by streaming *training* pieces through the daemon's path; store them")
@@ -100,6 +104,8 @@ def main(args: argparse.Namespace) -> int:
     if getattr(args, "context_study", False):
         print(json.dumps(context_study(args), indent=1))
         return 0
+    if getattr(args, "style_density", False):
+        print(f"style density: {json.dumps(store_style_density(args))}", file=__import__("sys").stderr)
     if getattr(args, "tune_stream", False):
         chosen = tune_stream(args)
         print(f"tuned (streaming): {json.dumps(chosen)}", file=__import__("sys").stderr)
@@ -751,6 +757,19 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
 
 
 CHORD_TONES = (3, 4)  # tried after the grid (0, no limit, is the grid's own)
+
+
+def store_style_density(args) -> dict[str, float]:
+    """The checkpoint's meta style_density from the training split of args.data, with the
+    checkpoint's own density quantiles."""
+    from model.checkpoint import load_config
+    from model.data.dataset import CachedData, style_density
+    from model.embedded import CHECKPOINT, set_inference_defaults
+    folder = args.checkpoint or CHECKPOINT
+    cfg, meta = load_config(folder)
+    sd = style_density(CachedData(args.data), meta["density_quantiles"], cfg.target_frames)
+    set_inference_defaults(folder, style_density=sd)
+    return sd
 
 
 def window_bar(model, b: dict, i: int, *, visible_until: int, context: str = "true", **sampling):

@@ -286,8 +286,10 @@ def export(folder, model, cfg, data, train_set, step: int, log: list[dict], inhe
     if inherit_from:
         from model.checkpoint import load_config
         inference = load_config(inherit_from)[1]
+    from model.data.dataset import style_density
     write_embedded_checkpoint(Path(folder), model, cfg, layout=data.layout, inference=inference,
                               density_quantiles=train_set.density_quantiles,
+                              style_density=style_density(data, train_set.density_quantiles, cfg.target_frames),
                               prompt_texts=data.prompt_text.tolist(),
                               prompt_styles=data.prompt_style.tolist(),
                               prompt_embeddings=data.prompt_embedding,

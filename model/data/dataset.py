@@ -111,6 +111,18 @@ def onset_rate(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT) -> np.ndar
     return (roll > EXACT.onset_threshold).sum(axis=(-1, -2)) / roll.shape[-2]
 
 
+def style_density(data: "CachedData", density_quantiles, target: int = 16) -> dict[str, float]:
+    """style -> the median density control (onset-rate quantile, 0..1) of its training bars:
+    what "as busy as this style usually is" means to a model trained with these quantiles."""
+    q = np.asarray(density_quantiles, np.float32)
+    per: dict[str, list] = {}
+    for i in data.split(held_out=False):
+        o, n = int(data.pieces.offset[i]), int(data.pieces.n_frames[i]) // target * target
+        bars = data.roll[o:o + n].astype(np.float32).reshape(-1, target, data.roll.shape[1])
+        per.setdefault(str(data.pieces.style[i]), []).append(np.interp(onset_rate(bars), q, np.linspace(0, 1, len(q))))
+    return {s: round(float(np.median(np.concatenate(v))), 3) for s, v in sorted(per.items())}
+
+
 class Windows(torch.utils.data.Dataset):
     """Windows of one split. `sample(rng, B)` draws a whole batch with numpy gathers."""
 

@@ -114,3 +114,21 @@ def test_pieces_are_deterministic_from_the_seed():
     c = make_pieces(6, 1, 4, 0, progress=False)
     assert [p.notes for p, _ in a] == [p.notes for p, _ in b]
     assert [p.notes for p, _ in a] != [p.notes for p, _ in c]
+
+
+def test_style_density_is_each_styles_median_density_quantile(tiny_data):
+    from model.data.dataset import style_density
+    data = CachedData(tiny_data[0])
+    q = np.linspace(0.0, 2.0, 101)  # onset rates 0..2 per frame -> quantiles 0..1
+    sd = style_density(data, q)
+    train_styles = {str(data.pieces.style[i]) for i in data.split(held_out=False)}
+    assert set(sd) == train_styles and all(0 <= v <= 1 for v in sd.values())
+    # by hand for one style: the median of its training bars' onset rates, halved (q is 0..2)
+    style = sorted(sd)[0]
+    rates = []
+    for i in data.split(held_out=False):
+        if data.pieces.style[i] == style:
+            o, n = int(data.pieces.offset[i]), int(data.pieces.n_frames[i]) // 16 * 16
+            bars = data.roll[o:o + n].astype(np.float32).reshape(-1, 16, data.roll.shape[1])
+            rates += list((bars > EXACT.onset_threshold).sum(axis=(1, 2)) / 16)
+    assert sd[style] == pytest.approx(round(float(np.median(rates)) / 2, 3), abs=1e-3)

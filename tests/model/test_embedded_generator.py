@@ -227,3 +227,25 @@ def test_a_replan_that_raises_keeps_the_old_plan_and_the_bar_in_place(tiny_ckpt)
     assert g.stream.frames == 3 * 16 and g.frame_cursor == 3 * 16
     # (the failed bar plays its old plan to its end; the next bars re-plan as usual)
     assert g.replan_stats["replans"] == 3 + 3 and len(calls) == 2 + 4 + 4
+
+
+def test_density_half_plays_the_prompted_styles_typical_density(tmp_path):
+    folder = _write_tiny(tmp_path, 1)
+    plain = _gen(folder)  # no style_density in the meta: the density control as given
+    assert plain._density(Controls(density=0.3, prompts=(("funk", 1.0),))) == pytest.approx(0.3)
+    from model.embedded import set_inference_defaults
+    set_inference_defaults(folder, style_density={"funk": 0.9, "ambient": 0.1})
+    g = _gen(folder)
+    d = lambda density, *prompts: g._density(Controls(density=density, prompts=prompts))  # noqa: E731
+    assert d(0.5, ("funk", 1.0)) == pytest.approx(0.9) and d(0.5, ("ambient", 1.0)) == pytest.approx(0.1)
+    assert d(0.5, ("funk", 1.0), ("ambient", 1.0)) == pytest.approx(0.5)  # weighted like the prompts
+    assert d(0.5, ("funk", 3.0), ("ambient", 1.0)) == pytest.approx(0.7)
+    assert d(0.0, ("funk", 1.0)) == 0.0 and d(1.0, ("ambient", 1.0)) == pytest.approx(1.0)
+    assert d(0.25, ("funk", 1.0)) == pytest.approx(0.45) and d(0.75, ("ambient", 1.0)) == pytest.approx(0.55)
+    assert d(0.5) == pytest.approx(0.5) and d(0.5, ("swing", 1.0)) == pytest.approx(0.5)  # no style density known
+    # a paraphrase, in other case and spacing, is its style's text
+    para = next(t for st, t in training_texts() if st == "funk" and t != "funk")
+    assert d(0.5, ("  " + para.upper(), 1.0)) == pytest.approx(0.9)
+    # the generator feeds it to the model
+    g._control_vector(Controls(density=0.5, prompts=(("ambient", 1.0),)), 0)
+    assert g._controls[0] == pytest.approx(0.1)

@@ -36,6 +36,9 @@ def test_train_resumes_and_exports(tmp_path, capsys):
     assert [e["step"] for e in log] == [25, 50] and log[1]["time_s"] >= log[0]["time_s"]
     model, cfg, meta, prompts, _ = load_checkpoint(ckpt)
     assert meta["training"]["steps"] == 50 and cfg.preset == "tiny" and prompts
+    # each training style's typical density control goes with the export
+    assert set(meta["style_density"]) <= set(load_checkpoint(ckpt)[4].values())
+    assert meta["style_density"] and all(0 <= v <= 1 for v in meta["style_density"].values())
 
     # a background run stopped with SIGTERM saves where it is, and resumes from there
     proc = subprocess.Popen([sys.executable, "-m", "bridge.cli", *common, "--steps", "100000",
