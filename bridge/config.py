@@ -66,7 +66,7 @@ class AudioConfig:
 class EngineConfig:
     bpm: float = 120.0
     beats_per_bar: int = 4
-    block_beats: float = 4.0
+    block_beats: float = 0.0  # 0: auto (engine.Settings.block_length)
     mode: str = "accompany"
     follow_transport: bool = True
     margin_min_ms: float = 50.0
@@ -78,7 +78,8 @@ class EngineConfig:
     def check(self) -> None:
         _range("engine.bpm", self.bpm, 20, 300)
         _range("engine.beats_per_bar", self.beats_per_bar, 1, 16)
-        _range("engine.block_beats", self.block_beats, 0.25, 32)
+        if self.block_beats != 0:  # 0: auto
+            _range("engine.block_beats", self.block_beats, 0.25, 32)
         _choice("engine.mode", self.mode, MODES)
         _range("engine.margin_min_ms", self.margin_min_ms, 0, 5000)
         _range("engine.margin_headroom", self.margin_headroom, 1.0, 10)

@@ -77,9 +77,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "else a private dummy jackd)")
     p.add_argument("--osc-port", type=int, default=0, metavar="N",
                    help="the daemon's OSC port (default 0: any free port)")
-    p.add_argument("--block-beats", type=float, default=float(BEATS_PER_BAR), choices=(1.0, 2.0, 4.0),
-                   metavar="{1,2,4}", help="the daemon's block length in beats (default 4, a bar); "
-                                           "1 or 2: the model re-plans the rest of each bar as it hears it")
+    p.add_argument("--block-beats", type=float, default=0.0, choices=(0.0, 1.0, 2.0, 4.0),
+                   metavar="{0,1,2,4}", help="the daemon's block length in beats (default 0, auto: one beat "
+                                             "in accompany mode, the model re-planning each bar as it hears "
+                                             "it); 4: one bar, each bar planned once, before it begins")
     p.epilog = "Writes " + ", ".join(OUTPUTS) + " into --out; Ctrl-C stops everything it started."
 
 

@@ -74,6 +74,15 @@ class Settings:
                    steps=g.steps, guidance=g.guidance, temperature=g.temperature, density=g.density,
                    seed=g.seed, key=g.key, context_beats=g.context_beats)
 
+    @property
+    def block_length(self) -> float:
+        """Block length in beats: block_beats, or with block_beats 0 ("auto") one beat in
+        accompany mode (a re-planning model then follows each bar as it hears it) and one
+        bar in delay and free mode. At least a quarter beat."""
+        if self.block_beats > 0:
+            return max(float(self.block_beats), 0.25)
+        return 1.0 if self.mode == "accompany" else float(self.beats_per_bar)
+
     def controls(self) -> Controls:
         return Controls(prompts=self.prompts, steps=self.steps, guidance=self.guidance,
                         temperature=self.temperature, density=self.density, seed=self.seed,
@@ -173,7 +182,7 @@ class Planner:
         if not self.step_times:
             return 0.0
         if samples is None:
-            samples = self.block_samples(self.settings.bpm, self.settings.block_beats)
+            samples = self.block_samples(self.settings.bpm, self.settings.block_length)
         same = [s for s, n in self.step_times if abs(n - samples) <= 0.01 * samples]
         if same:
             return float(np.percentile(same, 99))
@@ -183,7 +192,7 @@ class Planner:
     def margin(self, bpm: float | None = None) -> int:
         """Frames of input the generator cannot hear before its block starts."""
         bpm = bpm or self.settings.bpm
-        samples = self.block_samples(bpm, self.settings.block_beats)
+        samples = self.block_samples(bpm, self.settings.block_length)
         need_s = max(self.cfg.margin_min_ms / 1000.0,
                      self.cfg.margin_headroom * self.step_p99(samples) + self.period / self.sample_rate)
         grid = self.frames_per_beat(bpm) / self.cfg.frames_per_beat  # frames per grid frame
@@ -203,7 +212,7 @@ class Planner:
         """Freeze the settings into the next slot and advance. `origin`: the absolute frame
         of the generator's input sample 0 (its last reset)."""
         st = self.settings
-        bpm, beats, mode = st.bpm, st.block_beats, st.mode
+        bpm, beats, mode = st.bpm, st.block_length, st.mode
         samples = self.block_samples(bpm, beats)
         margin = self.margin(bpm)
         controls = st.controls()

@@ -385,7 +385,7 @@ class LiveEngine:
         elif now >= self._next_heartbeat:  # stopped: a heartbeat as often as blocks would come
             self._status()
         if now >= self._next_heartbeat:
-            self._next_heartbeat = now + self.planner.block_samples(self.settings.bpm, self.settings.block_beats)
+            self._next_heartbeat = now + self.planner.block_samples(self.settings.bpm, self.settings.block_length)
 
     def _greet_subscribers(self) -> None:
         """A patch that subscribes gets /lmdm/ready and the status at once (the broadcast

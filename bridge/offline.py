@@ -101,7 +101,7 @@ def render(cfg: Config, audio: np.ndarray, midi: list[tuple[int, bytes]], sample
     planner = Planner(settings, cfg.engine, sample_rate, PERIOD)
     planner.reset(0)
     total_in = audio.shape[0]
-    block = planner.block_samples(settings.bpm, settings.block_beats)
+    block = planner.block_samples(settings.bpm, settings.block_length)
     n_blocks = max(1, -(-total_in // block)) + (2 if settings.mode == "delay" else 0)
     out = np.zeros((len(stems), n_blocks * block + block), np.float32)  # (stems, frames), + slack
     notes: list[tuple[NoteEvent, int, int, float]] = []

@@ -303,10 +303,11 @@ def _build_table() -> list[Address]:
         _setting("follow_transport", Arg("on", "bool"), True,
                  "take the tempo from JACK transport when it rolls with BBT"),
         _setting("beats_per_bar", Arg("beats", "int", 1, 16), 4, "beats per bar"),
-        _setting("block_beats", Arg("beats", "float", 0.25, 32), 4.0,
-                 "block length in beats, applied at the next block; shorter than the model's bar "
-                 "(e.g. 1): in accompany mode the embedded model re-plans the rest of the bar at each "
-                 "block from what it has heard of it"),
+        _setting("block_beats", Arg("beats", "float", 0, 32), 0.0,
+                 "block length in beats (at least 0.25), applied at the next block; 0 = auto: one beat "
+                 "in accompany mode, one bar in delay and free mode. Blocks shorter than the model's bar: "
+                 "in accompany mode the embedded model re-plans the rest of the bar at each block from "
+                 "what it has heard of it"),
         Address(PREFIX + "key", "s", "e.g. \"C minor\", \"F# dorian\", \"none\"", "none",
                 f"constrain pitched stems to a scale; modes: {', '.join(KEY_MODES)}",
                 param="key", check=_check_key),

@@ -56,9 +56,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "score then rests on 20 four-bar windows)")
     p.add_argument("--drift-bars", type=int, default=64)
     p.add_argument("--mode", default="accompany", choices=("accompany", "delay"))
-    p.add_argument("--block-beats", type=int, default=4, choices=(1, 2, 4),
-                   help="the engine's block length in accompany mode (/lmdm/block_beats): shorter blocks "
-                        "let the model re-plan the rest of the bar from what it heard of it (replan)")
+    p.add_argument("--block-beats", type=int, default=1, choices=(1, 2, 4),
+                   help="the engine's block length in accompany mode (/lmdm/block_beats; the daemon's "
+                        "default, auto, is 1 there): shorter blocks than a bar let the model re-plan the "
+                        "rest of the bar from what it heard of it (replan); 4 = each bar planned once")
     p.add_argument("--replan", default="on", choices=("on", "off"),
                    help="with --block-beats < 4: re-generate the rest of the bar at each block (on) or "
                         "play the plan made before the bar (off)")

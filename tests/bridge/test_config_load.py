@@ -14,7 +14,7 @@ def test_defaults_load_and_are_sane():
     cfg = load_config()
     assert cfg.osc.host == "127.0.0.1" and cfg.osc.port == 9000
     assert cfg.audio.backend == "jack" and cfg.audio.inputs == 2
-    assert cfg.engine.mode == "accompany" and cfg.engine.block_beats == 4.0
+    assert cfg.engine.mode == "accompany" and cfg.engine.block_beats == 0.0  # auto
     assert set(cfg.render.programs) == {"bass", "keys", "lead", "drums"}
 
 
@@ -23,7 +23,7 @@ def test_user_file_overlays_key_by_key(tmp_path):
     f.write_text("engine:\n  bpm: 90\nrender:\n  programs:\n    bass: 34\n")
     cfg = load_config(f)
     assert cfg.engine.bpm == 90.0 and isinstance(cfg.engine.bpm, float)
-    assert cfg.engine.block_beats == 4.0  # untouched keys keep their defaults
+    assert cfg.engine.block_beats == 0.0  # untouched keys keep their defaults
     assert cfg.render.programs == {"bass": 34, "keys": 4, "lead": 80, "drums": 0}
 
 

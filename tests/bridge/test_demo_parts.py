@@ -123,9 +123,9 @@ def test_decode_osc_reads_what_the_daemon_sends():
     assert decode_osc(build_message("/lmdm/value", ("record", ""))) == [("/lmdm/value", ("record", ""))]
 
 
-def test_block_beats_option_is_a_bar_by_default_and_one_of_1_2_4():
+def test_block_beats_option_is_auto_by_default_and_one_of_0_1_2_4():
     p = argparse.ArgumentParser()
     add_arguments(p)
-    assert p.parse_args([]).block_beats == 4.0 and p.parse_args(["--block-beats", "1"]).block_beats == 1.0
+    assert p.parse_args([]).block_beats == 0.0 and p.parse_args(["--block-beats", "4"]).block_beats == 4.0
     with pytest.raises(SystemExit):
         p.parse_args(["--block-beats", "3"])

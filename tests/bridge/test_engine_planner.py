@@ -52,6 +52,20 @@ def test_accompany_blocks_are_contiguous_and_hide_the_margin():
         assert s.block.index == k and s.block.mode == "accompany"
 
 
+def test_auto_block_length_is_a_beat_in_accompany_mode_and_a_bar_otherwise():
+    p = planner()
+    p.settings.block_beats = 0.0  # auto, the shipped default
+    a = p.plan(0)
+    assert a.beats == 1.0 and a.samples == 24000 and a.block.beats == 1.0
+    p.settings.apply("/lmdm/mode", ("free",))
+    b = p.plan(0)
+    assert b.beats == 4.0 and b.samples == 96000 and b.start == 24000
+    p.settings.apply("/lmdm/beats_per_bar", (3,))
+    assert p.settings.block_length == 3.0
+    p.settings.apply("/lmdm/block_beats", (0.1,))  # explicit lengths: at least a quarter beat
+    assert p.settings.block_length == 0.25
+
+
 def test_settings_change_at_the_next_block_only():
     p = planner()
     first = p.plan(0)

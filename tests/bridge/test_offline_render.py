@@ -74,7 +74,8 @@ def test_render_is_deterministic_and_covers_the_input(tmp_path):
     cfg = load_config(None, {"generation": {"seed": 3, "model": "baseline"}, "engine": {"bpm": 120.0}})
     a = render(cfg, audio, midi, rate)
     b = render(cfg, audio, midi, rate)
-    assert a.blocks == 2 and a.stems.shape == (4, 2 * 96000)  # 4 s at 120 bpm = two 4/4 bars
+    # 4 s at 120 bpm = two 4/4 bars, in one-beat blocks (block_beats auto, accompany mode)
+    assert a.blocks == 8 and a.stems.shape == (4, 2 * 96000)
     assert np.array_equal(a.stems, b.stems) and a.notes == b.notes
     assert all(np.abs(a.stems[i]).max() > 0.01 for i in range(4))
     # every note lies inside the output, and starts on the block it belongs to

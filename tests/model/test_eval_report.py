@@ -23,7 +23,7 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     assert lmdm(["eval", "--data", str(tmp_path / "data"), "--checkpoint", str(tmp_path / "ckpt"),
                  "--pieces-per-style", "1", "--bars", "4", "--drift-pieces", "1", "--drift-bars", "16",
                  "--rtf-blocks", "3", "--sample-rate", "16000", "--plots", str(tmp_path / "img"),
-                 "--tune", "--tune-stream", "--json", "--no-progress"]) == 0
+                 "--tune", "--tune-stream", "--json", "--no-progress", "--block-beats", "4"]) == 0
     r = json.loads(capsys.readouterr().out)
     assert set(r["candidates"]) == {"ground_truth", "baseline", "model", "random"}
     for c in r["candidates"].values():
@@ -53,9 +53,10 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     assert r["block_beats"] == 4 and r["replan"]["replans"] == 0
     assert set(r["harmonic_per_beat"]) == set(r["candidates"])
     assert all(len(v) == 4 and all(0 <= x <= 1 for x in v) for v in r["harmonic_per_beat"].values())
-    # one-beat engine blocks: the model re-plans the rest of each bar three times
+    # one-beat engine blocks (the default, as the daemon's auto in accompany mode): the model
+    # re-plans the rest of each bar three times
     assert lmdm(["eval", "--data", str(tmp_path / "data"), "--checkpoint", str(tmp_path / "ckpt"),
-                 "--pieces-per-style", "1", "--bars", "4", "--drift-pieces", "0", "--block-beats", "1",
+                 "--pieces-per-style", "1", "--bars", "4", "--drift-pieces", "0",
                  "--rtf-blocks", "2", "--sample-rate", "16000", "--plots", "", "--json", "--no-progress"]) == 0
     r1 = json.loads(capsys.readouterr().out)
     assert r1["block_beats"] == 1 and r1["replan"]["replans"] > 0 and r1["replan"]["replans"] % (3 * 4) == 0  # 4-bar pieces
