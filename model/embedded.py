@@ -11,7 +11,8 @@ Per block (engine -> generate):
      model always continues from a clean roll like the ones it was trained on.
 Blocks of other lengths than T frames are served from a frame buffer of whole model
 blocks. Re-planning (option replan, on by default): in accompany mode, an engine block that
-starts inside a bar already planned (e.g. /lmdm/block_beats 1) generates that bar again
+starts inside a bar already planned (the daemon's default one-beat blocks in accompany
+mode) generates that bar again
 (LMDMStream.rewind, the same noise) with the bar heard up to this block's schedule point,
 and its notes from here on replace the plan; notes already played that the new plan does
 not hold end here (StemBlock.ends). Prompts are encoded once per distinct text (PromptEncoder cache).
@@ -225,7 +226,7 @@ class EmbeddedGenerator:
         names = sorted(set(self.prompt_styles.values()))
         cents = np.stack([np.mean([table[t] for t, st in self.prompt_styles.items() if st == n], 0) for n in names])
         self._style_centroids = (names, cents / np.linalg.norm(cents, axis=1, keepdims=True))
-        # replan: when the engine's blocks are shorter than the model's (/lmdm/block_beats 1),
+        # replan: when the engine's blocks are shorter than the model's (one beat by default),
         # accompany mode re-generates the rest of the bar at each of them from what has been
         # heard of the bar so far, instead of playing the plan made before the bar began
         self.replan = bool(replan)
