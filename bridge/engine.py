@@ -52,7 +52,7 @@ def midi_channel(stem: str, index: int) -> int:
 class Settings:
     bpm: float = 120.0
     beats_per_bar: int = 4
-    block_beats: float = 4.0
+    block_beats: float = 0.0  # 0: auto (block_length)
     mode: str = "accompany"
     follow_transport: bool = True
     input_gain: float = 1.0

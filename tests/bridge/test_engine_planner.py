@@ -12,8 +12,8 @@ from model.api import STEMS, NoteEnd, NoteEvent, StemBlock
 SR = 48000
 
 
-def planner(mode="accompany", bpm=120.0, **cfg) -> Planner:
-    p = Planner(Settings(bpm=bpm, mode=mode), EngineConfig(**cfg), SR, period=1024)
+def planner(mode="accompany", bpm=120.0, block_beats=4.0, **cfg) -> Planner:
+    p = Planner(Settings(bpm=bpm, mode=mode, block_beats=block_beats), EngineConfig(**cfg), SR, period=1024)
     p.reset(0)
     return p
 
@@ -53,8 +53,8 @@ def test_accompany_blocks_are_contiguous_and_hide_the_margin():
 
 
 def test_auto_block_length_is_a_beat_in_accompany_mode_and_a_bar_otherwise():
-    p = planner()
-    p.settings.block_beats = 0.0  # auto, the shipped default
+    p = planner(block_beats=Settings().block_beats)  # auto, the default
+    assert Settings().block_beats == 0.0
     a = p.plan(0)
     assert a.beats == 1.0 and a.samples == 24000 and a.block.beats == 1.0
     p.settings.apply("/lmdm/mode", ("free",))
