@@ -438,6 +438,17 @@ CANDIDATES = ("ground_truth", "baseline", "model", "random")
 BAR_RANGES = ((0, 4), (4, 8), (8, 16))  # report["candidates"][c]["parts"]: bars 1-4 (cold start), 5-8, 9-16
 
 
+def style_controls(args, style: str, seed: int) -> Controls:
+    """The controls every streamed piece gets: its style as the prompt, the run's sampling."""
+    return Controls(prompts=((style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=seed)
+
+
+def engine_block_beats(args) -> int:
+    """The engine's block length the run streams with: --block-beats in accompany mode, a bar
+    in delay mode (which answers whole heard bars)."""
+    return args.block_beats if args.mode == "accompany" else 4
+
+
 def evaluate(args) -> dict:
     from tqdm import tqdm
 
@@ -465,7 +476,7 @@ def evaluate(args) -> dict:
         if bars < 4:
             continue
         audio = render_input(ex, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)])
-        ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=args.seed + k)
+        ctl = style_controls(args, ex.style, args.seed + k)
         outs = {"ground_truth": [n for n in ex.notes if n.start < bars * BAR],
                 "baseline": stream(baseline, audio, ex, bars, ctl, args.mode, sr, block_beats=args.block_beats),
                 "model": stream(model, audio, ex, bars, ctl, args.mode, sr, timings=timings,
@@ -495,7 +506,7 @@ def evaluate(args) -> dict:
             path = Path(args.plots) / f"eval_{ex.style.replace(' ', '_')}.png"
             plot_example(path, ex, outs, min(bars, 8))
             plotted.append((ex.style, str(path)))
-    report = {"model": args.model, "mode": args.mode, "block_beats": args.block_beats if args.mode == "accompany" else 4, "steps": args.steps, "guidance": args.guidance, "density": args.density,
+    report = {"model": args.model, "mode": args.mode, "block_beats": engine_block_beats(args), "steps": args.steps, "guidance": args.guidance, "density": args.density,
               "pieces": len(examples), "styles": sorted({e.style for e in examples}), "candidates": {}}
     for c in CANDIDATES:
         s = summarise(counts[c])
@@ -512,9 +523,9 @@ def evaluate(args) -> dict:
         ex = examples[0]
         report["cache_max_abs_diff"] = cache_difference(
             model, ex, render_input(ex, sr, 0), sr,
-            Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=1))
+            style_controls(args, ex.style, 1))
     report["rtf"] = real_time_factor(load_model(args, 48000), args.rtf_blocks, args.steps, args.guidance, "funk",
-                                     args.block_beats if args.mode == "accompany" else 4)
+                                     engine_block_beats(args))
     report["generate_ms_median"] = round(1000 * float(np.median(timings)), 1) if timings else None
     report["targets"] = {
         "harmonic_vs_ground_truth>=0.9": md["harmonic"] >= 0.9 * gt["harmonic"],
@@ -562,7 +573,7 @@ def drift(gen, clf, examples: list[Example], args, sr: int) -> dict:
     for k, ex in enumerate(picks):
         lx = looped(ex, args.drift_bars)
         audio = render_input(lx, sr, EVAL_PROGRAMS[k % len(EVAL_PROGRAMS)])
-        ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=args.seed + 77 + k)
+        ctl = style_controls(args, ex.style, args.seed + 77 + k)
         notes = stream(gen, audio, lx, args.drift_bars, ctl, args.mode, sr, block_beats=args.block_beats)
         for w in range(nw):
             a, b = w * 8 * BAR, (w + 1) * 8 * BAR
@@ -731,7 +742,7 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
         gen.own_context, gen.guide_input = own, gi
         counts, hits = [], np.zeros(2, int)
         for k, (ex, a) in enumerate(zip(examples, audio)):
-            ctl = Controls(prompts=((ex.style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=args.seed + k)
+            ctl = style_controls(args, ex.style, args.seed + k)
             notes = stream(gen, a, ex, bars, ctl, args.mode, sr, block_beats=getattr(args, "block_beats", 4))
             counts.append(score(notes, ex, (0, bars * BAR)))
             hits += style_accuracy(clf, roll_windows(notes, bars * BAR), ex.style)
