@@ -193,7 +193,7 @@ def stream(gen, audio: np.ndarray, ex: Example, bars: int, controls: Controls, m
         res = gen.generate(block, controls)
         if timings is not None:
             timings.append(time.perf_counter() - t0)
-        for e in getattr(res, "ends", ()):  # a re-plan ended a note it no longer holds
+        for e in res.ends:  # a re-plan ended a note it no longer holds
             at = b * block_beats * FPB + int(round(e.at * FPB))
             for i in range(len(out) - 1, -1, -1):
                 n = out[i]
@@ -423,7 +423,7 @@ def real_time_factor(gen, blocks: int, steps: int, guidance: float, prompt: str,
                     start_sample=b * samples, visible_until=samples if mode == "delay" else -sr // 10, mode=mode)
         t0 = time.perf_counter()
         out = gen.generate(blk, ctl)
-        synth.render_block(out.notes, bpm, samples, ends=getattr(out, "ends", ()))
+        synth.render_block(out.notes, bpm, samples, ends=out.ends)
         times.append((time.perf_counter() - t0) / (samples / sr))
     synth.close()
     warm = sorted(times[2 * 4 // block_beats:]) or sorted(times)
