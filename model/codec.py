@@ -229,6 +229,18 @@ class DecodeOptions:
     # classes -- the strongest by the roll's summed level -- so bass, keys and lead agree
     # on one chord instead of hedging between two (0 = off)
     chord_tones: int = 0
+    # chord_span > 1 (with chord_tones): one choice of pitch classes per this many beats
+    # (4 = a bar of the embedded model, whose blocks start on the bar), so a bar's beats
+    # share one chord, and a re-planned bar's chord also weighs what the model made of
+    # the beats already heard
+    chord_span: int = 1
+    # heard_prior > 0 (with chord_tones): decode()'s `heard` pitch classes per beat (what
+    # the performer was last heard playing) add to the roll's levels when a beat's chord
+    # tones are chosen, at this weight against the beat's strongest pitch class (1.0)
+    heard_prior: float = 0.0
+    # per pitched stem, a factor on its onset threshold (after `relative`): calibrates each
+    # stem's note count to the truth's (`lmdm eval --tune-stream`), None = 1 for all
+    stem_scale: dict[str, float] | None = None
     # the softest velocity a decoded note gets: a model's hedged onset values (below
     # ONSET_BASE, kept by a low or relative threshold) would otherwise all come out at
     # velocity 1 and be inaudible
@@ -241,17 +253,18 @@ ROBUST = DecodeOptions(min_frames=2, max_frames=64, limit_poly=True, retrigger_j
 
 
 def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
-           options: DecodeOptions = EXACT) -> list[GridNote]:
+           options: DecodeOptions = EXACT, heard: np.ndarray | None = None) -> list[GridNote]:
     """Roll (n_frames, channels) in [0, 1] -> notes sorted by (start, stem, pitch).
 
     Notes still sounding at the last frame end there (the caller decides what a block
-    boundary means). Sustain without an onset never starts a note.
+    boundary means). Sustain without an onset never starts a note. heard: (beats, 12)
+    pitch-class levels of the input per beat, used by options.heard_prior.
     """
     roll = np.asarray(roll, np.float32)
     if roll.ndim != 2 or roll.shape[1] != layout.channels:
         raise ValueError(f"roll must be (frames, {layout.channels}), got {roll.shape}")
     if options.chord_tones > 0:
-        roll = agree_on_chords(roll, layout, options.chord_tones)
+        roll = agree_on_chords(roll, layout, options.chord_tones, heard, options.heard_prior, options.chord_span)
     notes: list[GridNote] = []
     for spec in layout.stems:
         x = roll[:, layout.slice(spec.name)]
@@ -263,9 +276,15 @@ def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
     return notes
 
 
-def agree_on_chords(roll: np.ndarray, layout: RollLayout, tones: int) -> np.ndarray:
+def agree_on_chords(roll: np.ndarray, layout: RollLayout, tones: int, heard: np.ndarray | None = None,
+                    weight: float = 0.0, span: int = 1) -> np.ndarray:
     """A copy of roll where, in every beat, pitched channels outside the beat's `tones`
-    strongest pitch classes (summed over the pitched stems and the beat's frames) are 0."""
+    strongest pitch classes (summed over the pitched stems and the beat's frames) are 0.
+    span > 1: the beats of each group of `span` (from the roll's first frame) share one
+    choice, their levels summed.
+    heard (beats, 12) and weight > 0: each beat's levels, scaled to a maximum of 1, get
+    `weight` x the beat's heard levels (also scaled to 1) added before the ranking; only
+    pitch classes the roll plays at all are kept."""
     pitched = [(layout.slice(s.name), (s.low + np.arange(s.pitches)) % 12) for s in layout.stems if not s.drums]
     n, fpb = roll.shape[0], layout.frames_per_beat
     beats = -(-n // fpb)
@@ -273,10 +292,21 @@ def agree_on_chords(roll: np.ndarray, layout: RollLayout, tones: int) -> np.ndar
     for sl, pcs in pitched:
         per_beat = np.add.reduceat(roll[:, sl], np.arange(0, n, fpb), axis=0)  # (beats, pitches)
         np.add.at(profile.T, pcs, per_beat.T)
+    if span > 1:  # one choice per span of beats: their levels summed
+        group = np.arange(beats) // span
+        summed = np.zeros((group[-1] + 1, 12))
+        np.add.at(summed, group, profile)
+        profile = summed[group]
+    plays = profile > 0
+    if heard is not None and weight > 0:
+        h = np.zeros((beats, 12))
+        h[:min(beats, len(heard))] = np.asarray(heard, np.float64)[:beats]
+        unit = lambda x: x / np.maximum(x.max(axis=1, keepdims=True), 1e-9)  # noqa: E731
+        profile = unit(profile) + weight * unit(np.maximum(h, 0.0))
     rank = np.argsort(-profile, axis=1, kind="stable")
     keep = np.zeros((beats, 12), bool)
     np.put_along_axis(keep, rank[:, :int(tones)], True, axis=1)
-    keep &= profile > 0
+    keep &= plays
     out = roll.copy()
     frame_beat = np.arange(n) // fpb
     for sl, pcs in pitched:
@@ -303,6 +333,10 @@ def _decode_pitched(onset: np.ndarray, sustain: np.ndarray, spec: StemSpec,
     on_thr, sus_thr = opt.onset_threshold, opt.sustain_threshold
     if opt.relative > 0 and n_frames:
         on_thr = min(on_thr, max(opt.floor, opt.relative * float(onset.max())))
+        sus_thr = min(sus_thr, 0.6 * on_thr)
+    scale = (opt.stem_scale or {}).get(spec.name, 1.0)
+    if scale != 1.0:
+        on_thr *= scale
         sus_thr = min(sus_thr, 0.6 * on_thr)
     onset = onset.copy()
     if opt.pitch_classes is not None:

@@ -81,7 +81,11 @@ def set_inference_defaults(folder: Path | str, decode: dict | None = None, sampl
     if style_density is not None:
         doc["meta"]["style_density"] = {str(k): float(v) for k, v in style_density.items()}
     if decode is not None:  # merged: keys not given (e.g. a hand-set "relative") stay
-        plain = {k: int(v) if isinstance(v, (int, np.integer)) else float(v) for k, v in decode.items()}
+        def plain_value(v):  # YAML-safe: numbers, and per-stem dicts of numbers (stem_scale)
+            if isinstance(v, dict):
+                return {str(k): plain_value(x) for k, x in v.items()}
+            return int(v) if isinstance(v, (int, np.integer)) else float(v)
+        plain = {k: plain_value(v) for k, v in decode.items()}
         doc["meta"]["decode"] = {**doc["meta"].get("decode", {}), **plain}
     if sampling is not None:
         doc["meta"]["sampling"] = {**doc["meta"].get("sampling", {}), **dict(sampling)}
@@ -169,7 +173,7 @@ class EmbeddedGenerator:
 
     def __init__(self, sample_rate: int, checkpoint: str | Path | None = None, prompt_encoder: str = "eager",
                  layout: str | None = None, threads: int | None = None, onset_threshold: float | None = None,
-                 relative: float | None = None,
+                 relative: float | None = None, heard_prior: float | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
                  guide_input: bool | None = None, input_guidance: float | None = None,
                  kernels: str = "mkl", phrase: bool = True, replan: bool = True):
@@ -198,6 +202,8 @@ class EmbeddedGenerator:
             dec["onset_threshold"] = float(onset_threshold)
         if relative is not None:
             dec["relative"] = float(relative)
+        if heard_prior is not None:
+            dec["heard_prior"] = float(heard_prior)
         self.decode_options = replace(ROBUST, **dec)
         # sampler choice, tuned after training like the thresholds (meta "sampling")
         smp = dict(self.meta.get("sampling") or {})
@@ -399,7 +405,12 @@ class EmbeddedGenerator:
                                  guide_input=self.guide_input and not free,
                                  input_guidance=self.input_guidance)
         roll = from_latent(y.numpy())  # (T, channels) in [0, 1]
-        notes = decode(roll, self.layout, self._decode_options(controls))
+        opts = self._decode_options(controls)
+        heard = None
+        if opts.chord_tones > 0 and opts.heard_prior > 0 and not free:
+            pre = self._features(start - int(round(self.fpb * spf)), T + self.fpb, spf)
+            heard = heard_pitch_classes(pre, visible, self.fpb, T // self.fpb)
+        notes = decode(roll, self.layout, opts, heard)
         if self.own_context:  # otherwise the next block masks this one out anyway
             self._replace_newest_context(to_latent(encode(notes, T, self.layout)))
         self.frame_cursor += T
@@ -464,6 +475,25 @@ class EmbeddedGenerator:
         """The clean (decoded, re-encoded) roll replaces the raw output as the newest
         context, so the model always continues from a roll like the ones it was trained on."""
         self.stream.replace_latest(np.ascontiguousarray(latent, np.float32))
+
+
+def heard_pitch_classes(feats: np.ndarray, visible: int, fpb: int, beats: int) -> np.ndarray:
+    """(beats, 12) pitch-class levels the performer was last heard playing, per beat of a
+    block: feats (fpb + T, FEATURE_DIM) are the input features of the beat before the block
+    and of the block, of which the block's first `visible` frames were heard. A beat with
+    heard frames gets their chroma plus bass chroma; a beat not heard yet gets the last
+    heard beat's (harmony most often holds from one beat to the next)."""
+    chroma = feats[:, :12] + feats[:, 12:24]
+    rel = np.arange(len(feats)) - fpb  # frame index in the block
+    out = np.zeros((beats, 12), np.float32)
+    pre = rel < min(0, visible)
+    last = chroma[pre].sum(0) if pre.any() else np.zeros(12, np.float32)
+    for b in range(beats):
+        m = (rel >= b * fpb) & (rel < (b + 1) * fpb) & (rel < visible)
+        if m.any():
+            last = chroma[m].sum(0)
+        out[b] = last
+    return out
 
 
 def create(sample_rate: int, **options) -> EmbeddedGenerator:

@@ -72,6 +72,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="folder for eval_*.png ('' = none; the model card's are made with --plots docs/img)")
     p.add_argument("--onset-threshold", type=float, default=None, help="override the checkpoint's decode threshold")
     p.add_argument("--relative", type=float, default=None, help="override the checkpoint's relative decode threshold")
+    p.add_argument("--heard-prior", type=float, default=None,
+                   help="override the checkpoint's weight of the heard pitch classes in the chord choice")
     p.add_argument("--sampler", default=None, choices=("euler", "pingpong"), help="override the checkpoint's sampler")
     p.add_argument("--guidance-mode", default=None, choices=("cfg", "cfg++"))
     p.add_argument("--guide-input", default=None, choices=("on", "off"),
@@ -549,6 +551,7 @@ def load_model(args, sample_rate: int):
     from model.embedded import create
     gen = create(sample_rate, checkpoint=args.checkpoint, prompt_encoder="lazy",
                  onset_threshold=getattr(args, "onset_threshold", None), relative=getattr(args, "relative", None),
+                 heard_prior=getattr(args, "heard_prior", None),
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
                  guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
                  input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"),
@@ -717,10 +720,12 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     its context (own_context) and whether CFG's unconditional branch hears the input
     (guide_input), the way they are used: streaming *training* pieces (one per style,
     never the held-out ones) block by block, accompany mode, the decoded notes feeding back
-    as context; then, with those, how many pitch classes the stems share per beat
-    (chord_tones, 0 = no limit). Maximises harmonic x rhythmic agreement x style adherence
-    among settings that play at least half the true onsets; stores the choice in the
-    checkpoint's meta (decode, sampling)."""
+    as context; then, with those, how many pitch classes the stems share (chord_tones, 0 =
+    no limit) per beat or per bar (chord_span); then each pitched stem's threshold factor
+    (stem_scale: its note count nearest the truth's); then the weight of the pitch classes
+    heard last in each chord choice (heard_prior). Maximises harmonic x rhythmic agreement
+    x style adherence among settings that play at least half the true onsets; stores the
+    choice in the checkpoint's meta (decode, sampling)."""
     from dataclasses import replace
 
     from tqdm import tqdm
@@ -737,8 +742,10 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     own_before, gi_before = gen.own_context, gen.guide_input
     clf = train_style_classifier(data, seed=args.seed)
 
-    def run(on: float, rel: float, own: bool, gi: bool, tones: int = 0) -> dict:
-        gen.decode_options = replace(base, onset_threshold=on, relative=rel, chord_tones=tones)
+    def run(on: float, rel: float, own: bool, gi: bool, tones: int = 0, span: int = 1, scale: dict | None = None,
+            prior: float = 0.0) -> dict:
+        gen.decode_options = replace(base, onset_threshold=on, relative=rel, chord_tones=tones, chord_span=span,
+                                     stem_scale=scale, heard_prior=prior)
         gen.own_context, gen.guide_input = own, gi
         counts, hits = [], np.zeros(2, int)
         for k, (ex, a) in enumerate(zip(examples, audio)):
@@ -747,7 +754,8 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
             counts.append(score(notes, ex, (0, bars * BAR)))
             hits += style_accuracy(clf, roll_windows(notes, bars * BAR), ex.style)
         res = {"onset_threshold": on, "relative": rel, "own_context": own, "guide_input": gi,
-               "chord_tones": tones, **summarise(counts), "style": round(hits[0] / max(1, hits[1]), 4)}
+               "chord_tones": tones, "chord_span": span, "stem_scale": scale, "heard_prior": prior, **summarise(counts),
+               "style": round(hits[0] / max(1, hits[1]), 4)}
         res["onset_ratio"] = round(res["onsets"] / max(1, n_true), 3)
         return res
 
@@ -758,17 +766,35 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     grid = [run(*cfg) for cfg in tqdm(TUNE_STREAM_GRID, desc="tune decode (streaming)", disable=args.no_progress)]
     best = pick(grid)
     keys = ("onset_threshold", "relative", "own_context", "guide_input")
-    chords = [best] + [run(*(best[k] for k in keys), tones) for tones in CHORD_TONES]
+    chords = [best] + [run(*(best[k] for k in keys), tones, span) for tones in CHORD_TONES for span in CHORD_SPANS]
     best = pick(chords)
+    fixed = [best[k] for k in keys] + [best["chord_tones"], best["chord_span"]]
+    # each pitched stem's threshold factor: the one whose note count comes nearest the
+    # truth's on these pieces (a calibration, not a search of the objective)
+    truth = {st: sum(score([n for n in ex.notes if n.start < bars * BAR], ex, (0, bars * BAR)).get(f"n_{st}", 0)
+                     for ex in examples) for st in PITCHED}
+    scaled = [run(*fixed, {st: f for st in PITCHED}) for f in STEM_SCALES]
+    scale = {st: min(STEM_SCALES, key=lambda f: abs(np.log(max(1, scaled[STEM_SCALES.index(f)]["notes_per_stem"].get(st, 0))
+                                                          / max(1, truth[st]))))
+             for st in PITCHED}
+    # then how much the pitch classes heard last weigh in each beat's chord (with chord_tones)
+    priors = [run(*fixed, scale, w) for w in (HEARD_PRIORS if best["chord_tones"] else (0.0,))]
+    best = pick(priors)
     gen.decode_options, gen.own_context, gen.guide_input = base, own_before, gi_before
     set_inference_defaults(args.checkpoint or CHECKPOINT,
                            decode={"onset_threshold": best["onset_threshold"], "relative": best["relative"],
-                                   "chord_tones": best["chord_tones"]},
+                                   "chord_tones": best["chord_tones"], "chord_span": best["chord_span"],
+                                   "stem_scale": scale,
+                                   "heard_prior": best["heard_prior"]},
                            sampling={"own_context": bool(best["own_context"]), "guide_input": bool(best["guide_input"])})
-    return {"chosen": best, "grid": grid, "chord_tones": chords}
+    return {"chosen": best, "grid": grid, "chord_tones": chords, "truth_notes": truth, "stem_scale": scaled,
+            "heard_prior": priors}
 
 
 CHORD_TONES = (3, 4)  # tried after the grid (0, no limit, is the grid's own)
+CHORD_SPANS = (1, 4)  # beats per chord choice: each beat, each bar
+STEM_SCALES = (0.5, 0.6, 0.7, 0.85, 1.0, 1.2, 1.4)  # onset-threshold factors per pitched stem
+HEARD_PRIORS = (0.0, 0.5, 1.0, 2.0)
 
 
 def store_style_density(args) -> dict[str, float]:

@@ -138,3 +138,51 @@ def test_chord_tones_keep_the_strongest_pitch_classes():
              GridNote("lead", 72, 100, 0, 4), GridNote("keys", 61, 127, 0, 1), GridNote("lead", 74, 20, 0, 1)]
     out = decode(encode(notes, 4), DEFAULT_LAYOUT, replace(EXACT, chord_tones=3))
     assert {n.pitch for n in out} == {36, 64, 67, 72}
+
+
+def test_heard_prior_tips_the_chord_towards_what_was_heard():
+    """heard_prior: pitch classes the performer was heard playing win a beat's chord tones
+    over ones the roll plays as loudly; never one the roll does not play; weight 0 or no
+    heard levels change nothing."""
+    # the roll hedges between C major (C E G) and A minor (A C E): G and A equally loud
+    notes = [GridNote("bass", 36, 100, 0, 4), GridNote("keys", 64, 100, 0, 4), GridNote("keys", 67, 90, 0, 4),
+             GridNote("keys", 69, 90, 0, 4)]
+    roll = encode(notes, 4)
+    heard = np.zeros((1, 12))
+    heard[0, [9, 0, 4, 6]] = 1.0  # A minor heard, and an F# the roll never plays
+    opts = replace(EXACT, chord_tones=3)
+    plain = {n.pitch for n in decode(roll, DEFAULT_LAYOUT, opts)}
+    assert decode(roll, DEFAULT_LAYOUT, replace(opts, heard_prior=0.0), heard) == decode(roll, DEFAULT_LAYOUT, opts)
+    tipped = {n.pitch for n in decode(roll, DEFAULT_LAYOUT, replace(opts, heard_prior=0.5), heard)}
+    assert tipped == {36, 64, 69} and plain != tipped
+    assert all(p % 12 != 6 for p in tipped)
+
+
+def test_heard_pitch_classes_hold_the_last_heard_beat():
+    from model.embedded import heard_pitch_classes
+    from model.features import FEATURE_DIM
+    fpb, beats = 4, 4
+    feats = np.zeros((fpb + beats * fpb, FEATURE_DIM), np.float32)
+    feats[:fpb, 7] = 1.0  # G in the beat before the block
+    feats[fpb:fpb + 3, 0] = 1.0  # C in the block's first three frames ...
+    feats[fpb + 3:, 2] = 1.0  # ... D from the fourth frame on (not heard yet below)
+    out = heard_pitch_classes(feats, 3, fpb, beats)
+    assert out.shape == (beats, 12)
+    assert out[0, 0] == 3 and out[0, 2] == 0  # beat 1: the three heard frames
+    assert (out[1:] == out[0]).all()  # not heard yet: the last heard beat holds
+    before = heard_pitch_classes(feats, -1, fpb, beats)  # nothing of the block heard
+    assert before[:, 7].tolist() == [3.0] * beats and before[:, 0].sum() == 0  # the margin hides frame -1
+    assert heard_pitch_classes(feats, -fpb * 2, fpb, beats).sum() == 0  # free mode: nothing heard
+
+
+def test_chord_span_makes_the_beats_of_a_group_share_one_chord():
+    """chord_span 4: a bar's four beats keep the bar's strongest pitch classes, though
+    one beat alone would have chosen others."""
+    bar = [GridNote("bass", 36, 100, 0, 16), GridNote("keys", 64, 100, 0, 16), GridNote("keys", 67, 100, 0, 16)]
+    odd = [GridNote("keys", 62, 127, 4, 8), GridNote("keys", 65, 127, 4, 8), GridNote("lead", 69, 127, 4, 8)]
+    roll = encode(bar + odd, 16)
+    opts = replace(EXACT, chord_tones=3)
+    per_beat = decode(roll, DEFAULT_LAYOUT, opts)
+    assert {n.pitch for n in per_beat if n.start == 4} == {62, 65, 69}  # beat 2 alone: D F A
+    per_bar = decode(roll, DEFAULT_LAYOUT, replace(opts, chord_span=4))
+    assert {n.pitch % 12 for n in per_bar} == {0, 4, 7}  # the bar's C E G everywhere

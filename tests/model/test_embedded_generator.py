@@ -105,6 +105,21 @@ def test_midi_input_becomes_features(tiny_ckpt):
     assert f[12:, :24].max() == 0, "nothing after the note-off"
 
 
+def test_heard_prior_puts_the_chord_on_what_was_heard(tiny_ckpt):
+    """With one chord tone and a strong heard prior, the keys (which the tiny model plays
+    on every pitch alike) play the pitch class held on the MIDI input, from the first
+    block that heard it on; without the prior they play another."""
+    from dataclasses import replace
+    g = _gen(tiny_ckpt)
+    held = [MidiEvent(0, bytes([0x90, 64, 100]))]  # E, never released
+    g.decode_options = replace(g.decode_options, chord_tones=1, heard_prior=0.0)
+    plain = {n.pitch % 12 for blk in _run(g, 3, midi=held)[1:] for n in blk if n.stem == "keys"}
+    g.decode_options = replace(g.decode_options, heard_prior=10.0)
+    tipped = {n.pitch % 12 for blk in _run(g, 3, midi=held)[1:] for n in blk if n.stem == "keys"}
+    assert plain and plain != {4}
+    assert tipped == {4}
+
+
 def test_prompt_mix_and_unknown_prompt_without_encoder(tiny_ckpt):
     g = _gen(tiny_ckpt)
     ok = _run(g, 2, controls=Controls(seed=3, prompts=(("funk", 0.6), ("bossa nova", 0.4))))

@@ -49,6 +49,9 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     # --tune-stream stored its streaming choice too
     assert isinstance(meta["sampling"]["own_context"], bool) and 0 <= meta["decode"]["relative"] < 1
     assert isinstance(meta["sampling"]["guide_input"], bool) and meta["decode"]["chord_tones"] in (0, 3, 4)
+    from model.evaluate import HEARD_PRIORS, PITCHED, STEM_SCALES
+    assert set(meta["decode"]["stem_scale"]) == set(PITCHED) and set(meta["decode"]["stem_scale"].values()) <= set(STEM_SCALES)
+    assert meta["decode"]["heard_prior"] in HEARD_PRIORS
     assert r["plots"] and all((tmp_path / "img").joinpath(p.split("/")[-1]).stat().st_size > 1000 for p in r["plots"])
     assert r["block_beats"] == 4 and r["replan"]["replans"] == 0
     assert set(r["harmonic_per_beat"]) == set(r["candidates"])

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bridge.cli import main as lmdm
@@ -92,10 +93,11 @@ def test_new_run_from_exported_weights_with_more_context_dropout(tmp_path, capsy
     assert meta["training"]["steps"] == 8
     # the export inherits the tuned inference settings of the checkpoint it started from
     from model.embedded import set_inference_defaults
-    set_inference_defaults(tmp_path / "ck", decode={"onset_threshold": 0.35, "chord_tones": 3},
+    set_inference_defaults(tmp_path / "ck", decode={"onset_threshold": 0.35, "chord_tones": 3,
+                                                    "stem_scale": {"lead": np.float64(0.7)}},
                            sampling={"guidance_mode": "cfg", "own_context": False})
     assert lmdm(common + ["--run", str(tmp_path / "d"), "--steps", "3", "--init-from", str(tmp_path / "ck"),
                           "--export", str(tmp_path / "ckd")]) == 0
     got = load_checkpoint(tmp_path / "ckd")[2]
-    assert got["decode"] == {"onset_threshold": 0.35, "chord_tones": 3}
+    assert got["decode"] == {"onset_threshold": 0.35, "chord_tones": 3, "stem_scale": {"lead": 0.7}}
     assert got["sampling"] == {"guidance_mode": "cfg", "own_context": False}
