@@ -498,7 +498,8 @@ def heard_pitch_classes(feats: np.ndarray, visible: int, fpb: int, beats: int) -
 
 def create(sample_rate: int, **options) -> EmbeddedGenerator:
     """Registered in model/api.py as "embedded". Options: checkpoint, prompt_encoder
-    ("eager" | "lazy" | "table"), layout, threads, onset_threshold, relative, sampler,
+    ("eager" | "lazy" | "table"), layout, threads, onset_threshold, relative, heard_prior
+    (the weight of the pitch classes heard last in each chord choice), sampler,
     guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library),
     phrase (False: a phrase-trained model is not told where its bars sit), replan (False:
     engine blocks shorter than a bar play the bar's plan as made before it began)."""

@@ -774,9 +774,10 @@ def tune_stream(args, per_style: int = 1, bars: int = 8) -> dict:
     truth = {st: sum(score([n for n in ex.notes if n.start < bars * BAR], ex, (0, bars * BAR)).get(f"n_{st}", 0)
                      for ex in examples) for st in PITCHED}
     scaled = [run(*fixed, {st: f for st in PITCHED}) for f in STEM_SCALES]
-    scale = {st: min(STEM_SCALES, key=lambda f: abs(np.log(max(1, scaled[STEM_SCALES.index(f)]["notes_per_stem"].get(st, 0))
-                                                          / max(1, truth[st]))))
-             for st in PITCHED}
+
+    def miss(res: dict, st: str) -> float:  # how far a stem's note count is from the truth's
+        return abs(np.log(max(1, res["notes_per_stem"].get(st, 0)) / max(1, truth[st])))
+    scale = {st: min(zip(STEM_SCALES, scaled), key=lambda fr: miss(fr[1], st))[0] for st in PITCHED}
     # then how much the pitch classes heard last weigh in each beat's chord (with chord_tones)
     priors = [run(*fixed, scale, w) for w in (HEARD_PRIORS if best["chord_tones"] else (0.0,))]
     best = pick(priors)
