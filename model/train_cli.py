@@ -24,6 +24,9 @@ ARCH = dict(d_model=160, n_layers=4, n_heads=5, mlp_ratio=3.0)  # sized for RTF 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default="data/cache/default", help="folder written by `lmdm data build`")
+    p.add_argument("--extra-data", default="",
+                   help="more `lmdm data build` folders (comma-separated) whose pieces all train; "
+                        "--data's held-out pieces stay the only ones held out")
     p.add_argument("--run", default="runs/embedded", help="run folder: state, log, plots")
     p.add_argument("--preset", default="default", help="core preset (tiny for tests)")
     p.add_argument("--d-model", type=int, default=ARCH["d_model"])
@@ -93,6 +96,9 @@ def train(args) -> dict:
     run = Path(args.run)
     run.mkdir(parents=True, exist_ok=True)
     data = CachedData(args.data)
+    for folder in filter(None, (x.strip() for x in getattr(args, "extra_data", "").split(","))):
+        added = data.merge(CachedData(folder))
+        print(f"lmdm train: {added} training pieces added from {folder}", flush=True)
     cfg = model_config(data, args)
     init = None
     if (run / "state.safetensors").exists():  # a resumed run keeps the config it began with

@@ -86,6 +86,34 @@ class CachedData:
         self.prompt_embedding = p["embedding"].astype(np.float32)  # (n_texts, 384)
         self.layout = DEFAULT_LAYOUT
 
+    def merge(self, other: "CachedData") -> int:
+        """Add another cache's pieces to this one as *training* pieces (more data for
+        `lmdm train --extra-data`); this cache's split, and so the evaluation's held-out
+        pieces, stays as it is. An added piece whose group this cache holds out is left out
+        (another transposition of a held-out chorale; groove names repeat across seeds, so
+        a few unrelated grooves go too). Returns the number of pieces added."""
+        held = set(self.pieces.group[self.pieces.held_out.astype(bool)].tolist())
+        keep = np.array([i for i, g in enumerate(other.pieces.group.tolist()) if g not in held], np.int64)
+        if len(keep) == 0:
+            return 0
+        first = len(self.pieces.name)
+        rows = np.concatenate([np.arange(int(other.pieces.offset[i]), int(other.pieces.offset[i] + other.pieces.n_frames[i]))
+                               for i in keep])
+        lengths = other.pieces.n_frames[keep].astype(np.int64)
+        offsets = len(self.roll) + np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        index = np.full(len(other.pieces.name), -1, np.int64)
+        index[keep] = first + np.arange(len(keep))
+        notes = other.notes[np.isin(other.notes[:, 0], keep)].copy()
+        notes[:, 0] = index[notes[:, 0].astype(np.int64)]
+        self.roll = np.concatenate([self.roll, other.roll[rows]])
+        self.features = np.concatenate([self.features, other.features[rows]])
+        self.notes = np.concatenate([self.notes, notes.astype(self.notes.dtype)])
+        added = {k: getattr(other.pieces, k)[keep] for k in PieceTable.__dataclass_fields__}
+        added["held_out"] = np.zeros(len(keep), self.pieces.held_out.dtype)
+        added["offset"] = offsets.astype(self.pieces.offset.dtype)
+        self.pieces = PieceTable(**{k: np.concatenate([getattr(self.pieces, k), v]) for k, v in added.items()})
+        return len(keep)
+
     @property
     def styles(self) -> list[str]:
         return sorted(set(self.pieces.style.tolist()))

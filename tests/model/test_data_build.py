@@ -132,3 +132,23 @@ def test_style_density_is_each_styles_median_density_quantile(tiny_data):
             bars = data.roll[o:o + n].astype(np.float32).reshape(-1, 16, data.roll.shape[1])
             rates += list((bars > EXACT.onset_threshold).sum(axis=(1, 2)) / 16)
     assert sd[style] == pytest.approx(round(float(np.median(rates)) / 2, 3), abs=1e-3)
+
+
+def test_merge_adds_training_pieces_and_keeps_the_held_out_split(tiny_data):
+    """`lmdm train --extra-data`: another cache's pieces join as training pieces with their
+    rolls, features and notes; pieces of a group this cache holds out stay out."""
+    out, _ = tiny_data
+    data, other = CachedData(out), CachedData(out)
+    n, held = len(data.pieces.name), data.split(held_out=True).tolist()
+    added = data.merge(other)
+    train = other.split(held_out=False)
+    assert added == len(train) > 0  # the same cache: exactly its held-out groups are left out
+    assert data.split(held_out=True).tolist() == held and len(data.pieces.name) == n + added
+    for k, i in enumerate(train.tolist()):
+        j = n + k
+        assert data.pieces.name[j] == other.pieces.name[i] and not data.pieces.held_out[j]
+        assert np.array_equal(data.piece_roll(j), other.piece_roll(i))
+        assert np.array_equal(data.piece_features(j), other.piece_features(i))
+        assert np.array_equal(data.piece_notes(j)[:, 1:], other.piece_notes(i)[:, 1:])
+    w = Windows(data, held_out=False, context=32, target=16)
+    assert len(w) > len(Windows(other, held_out=False, context=32, target=16))
