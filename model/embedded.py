@@ -483,7 +483,8 @@ def heard_pitch_classes(feats: np.ndarray, visible: int, fpb: int, beats: int) -
     and of the block, of which the block's first `visible` frames were heard. A beat with
     heard frames gets their chroma plus bass chroma; a beat not heard yet gets the last
     heard beat's (harmony most often holds from one beat to the next)."""
-    chroma = feats[:, :12] + feats[:, 12:24]
+    from model.features import BASS, CHROMA
+    chroma = feats[:, CHROMA] + feats[:, BASS]
     rel = np.arange(len(feats)) - fpb  # frame index in the block
     out = np.zeros((beats, 12), np.float32)
     pre = rel < min(0, visible)
