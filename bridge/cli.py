@@ -17,6 +17,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("bench", "model"), "model.bench", "benchmark the three attention layouts of the LMDM core"),
     (("bench", "gemm"), "model.bench_gemm", "benchmark one layer's weight GEMMs per CPU kernel library (MKL, oneDNN)"),
     (("data", "build"), "model.data.build", "build the training dataset (music21 corpus + grooves)"),
+    (("data", "rollouts"), "model.data.rollouts", "stream a checkpoint over the training pieces and store what it played"),
     (("train",), "model.train_cli", "train the embedded note-roll model"),
     (("eval",), "model.evaluate", "evaluate a model against ground truth, baseline and random"),
 ]

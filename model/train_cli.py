@@ -50,6 +50,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corrupt", type=float, default=0.5,
                    help="share of windows whose pitched context stems are damaged (dropped/"
                         "transposed/thinned) so the model leans on the live input")
+    p.add_argument("--rollouts", default="",
+                   help="a `lmdm data rollouts` file of --data: in --rollout-share of the windows of its "
+                        "pieces the context is what the model played there (the target stays the truth)")
+    p.add_argument("--rollout-share", type=float, default=0.5)
     p.add_argument("--visibility", default=None,
                    help="shares of the input-visibility modes, e.g. accompany=0.7,delay=0.2,partial=0.05,free=0.05 "
                         "(default: model/data/dataset.py VISIBILITY; give it again when resuming)")
@@ -114,9 +118,15 @@ def train(args) -> dict:
         from dataclasses import replace
         cfg = replace(cfg, ctx_drop_all=float(args.ctx_drop_all))
     phrase = uses_phrase(cfg.n_controls)
+    rollouts = None
+    if getattr(args, "rollouts", ""):
+        from model.data.rollouts import load_rollouts
+        rollouts = load_rollouts(args.rollouts, len(data.roll), len(data.pieces.name))
+        print(f"lmdm train: rollouts of {int(rollouts[1].sum())} pieces from {args.rollouts}", flush=True)
     train_set = Windows(data, held_out=False, context=cfg.context_frames, target=cfg.target_frames,
                         corrupt=args.corrupt, transpose=args.transpose,
-                        visibility=getattr(args, "visibility", None), phrase=phrase)
+                        visibility=getattr(args, "visibility", None), phrase=phrase,
+                        rollouts=rollouts, rollout_share=getattr(args, "rollout_share", 0.0))
     val_set = Windows(data, held_out=True, context=cfg.context_frames, target=cfg.target_frames,
                       density_quantiles=train_set.density_quantiles, phrase=phrase, phrase_drop=0.0)
     torch.manual_seed(args.seed)

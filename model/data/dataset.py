@@ -157,8 +157,15 @@ class Windows(torch.utils.data.Dataset):
     def __init__(self, data: CachedData, held_out: bool, context: int, target: int,
                  density_quantiles: np.ndarray | None = None, corrupt: float = 0.0,
                  transpose: bool = False, visibility: str | dict[str, float] | None = None,
-                 phrase: bool = False, phrase_drop: float = 0.2):
+                 phrase: bool = False, phrase_drop: float = 0.2,
+                 rollouts: tuple[np.ndarray, np.ndarray] | None = None, rollout_share: float = 0.0):
         self.data, self.C, self.T = data, context, target
+        # rollouts: (roll like data.roll, pieces streamed) from `lmdm data rollouts`; in
+        # rollout_share of the windows of a streamed piece the context is what the model
+        # played there instead of the truth (the target stays the truth): trained on its own
+        # kind of past, it can keep its own notes as context when streaming (own_context)
+        self.rollouts = rollouts
+        self.rollout_share = float(rollout_share) if rollouts is not None else 0.0
         # phrase: the controls also say where the target bar sits in its phrase (codec
         # phrase_controls, counted from the piece's first bar); in phrase_drop of the
         # training windows they are zeros ("unknown"), so a stream may leave them out
@@ -207,10 +214,23 @@ class Windows(torch.utils.data.Dataset):
         roll[~real] = 0.0
         feats = self.data.features[safe].astype(np.float32)  # (B, C+T, 26)
         feats[~real] = 0.0
+        own = np.zeros(B, bool)
+        if self.rollout_share > 0:  # drawn only with rollouts, so other runs' draws stay as they were
+            own = (rng.random(B) < self.rollout_share) & self.rollouts[1][piece]
+            if own.any():
+                ctx = self.rollouts[0][safe[own, :C]].astype(np.float32)
+                ctx[~real[own, :C]] = 0.0
+                roll[own, :C] = ctx
         if self.transpose:  # every window in a random key: -5..+6 semitones
             transpose_windows(roll, feats, rng.integers(-5, 7, B), self.data.layout)
-        if self.corrupt > 0:
-            corrupt_context(roll[:, :C], rng, self.corrupt, self.data.layout)
+        if self.corrupt > 0:  # the true contexts only: a rollout's is the real thing
+            if own.any():
+                keep = np.flatnonzero(~own)
+                part = roll[keep, :C]
+                corrupt_context(part, rng, self.corrupt, self.data.layout)
+                roll[keep, :C] = part
+            else:
+                corrupt_context(roll[:, :C], rng, self.corrupt, self.data.layout)
         latent = roll * 2.0 - 1.0
         modes = rng.choice(list(self.visibility), size=B, p=list(self.visibility.values()))
         vis = np.where(modes == "delay", T, 0)

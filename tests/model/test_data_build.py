@@ -152,3 +152,65 @@ def test_merge_adds_training_pieces_and_keeps_the_held_out_split(tiny_data):
         assert np.array_equal(data.piece_notes(j)[:, 1:], other.piece_notes(i)[:, 1:])
     w = Windows(data, held_out=False, context=32, target=16)
     assert len(w) > len(Windows(other, held_out=False, context=32, target=16))
+
+
+def test_rollout_windows_take_the_models_past_as_context_and_keep_the_true_target(tiny_data):
+    """`lmdm train --rollouts`: in the chosen share of a streamed piece's windows the context
+    is the rollout's roll (frames before the piece start stay empty), the target the truth;
+    pieces not streamed keep their true context; load_rollouts pads a smaller cache's file."""
+    from model.data.rollouts import load_rollouts
+    out, _ = tiny_data
+    data = CachedData(out)
+    rng = np.random.default_rng(0)
+    fake = rng.random(data.roll.shape).astype(np.float16)
+    streamed = np.zeros(len(data.pieces.name), bool)
+    train = data.split(held_out=False)
+    streamed[train[::2]] = True
+    path = Path(out) / "fake_rollouts.npz"
+    np.savez(path, roll=fake[:-5], pieces=streamed[:-1])
+    roll, pieces = load_rollouts(path, len(data.roll), len(data.pieces.name))
+    assert roll.shape == data.roll.shape and not roll[-5:].any() and np.array_equal(pieces[:-1], streamed[:-1])
+    w = Windows(data, held_out=False, context=32, target=16, rollouts=(roll, pieces), rollout_share=1.0)
+    plain = Windows(data, held_out=False, context=32, target=16)
+    rows = np.arange(len(w))
+    b, ref = w.gather(rows, np.random.default_rng(1)), plain.gather(rows, np.random.default_rng(1))
+    assert np.array_equal(b["target"].numpy(), ref["target"].numpy())
+    n_own = 0
+    for r in rows:
+        piece, t0, p0 = w.index[r]
+        pos = t0 + np.arange(-32, 0)
+        real = pos >= p0
+        ctx = b["context"][r].numpy()
+        if pieces[piece]:
+            want = np.where(real[:, None], roll[np.where(real, pos, 0)].astype(np.float32), 0.0) * 2 - 1
+            assert np.allclose(ctx, want)
+            n_own += 1
+        else:
+            assert np.array_equal(ctx, ref["context"][r].numpy())
+    assert n_own > 0
+    with pytest.raises(ValueError, match="larger data cache"):
+        load_rollouts(path, 10, len(data.pieces.name))
+
+
+@pytest.mark.slow
+def test_rollouts_stream_the_shipped_model_over_a_training_piece(tiny_data, tmp_path):
+    """`lmdm data rollouts --limit 1`: the first training piece streamed through the daemon's
+    path; its frames hold decoded notes, every other piece's stay empty."""
+    import argparse
+
+    from model.codec import decode
+    from model.data.rollouts import add_arguments, rollouts
+    out, _ = tiny_data
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    args = p.parse_args(["--data", str(out), "--out", str(tmp_path / "r.npz"), "--limit", "1", "--jobs", "1",
+                         "--sample-rate", "16000", "--no-progress"])
+    res = rollouts(args)
+    z = np.load(tmp_path / "r.npz")
+    data = CachedData(out)
+    first = int(data.split(held_out=False)[0])
+    assert res["pieces"] == 1 and z["pieces"].tolist() == [i == first for i in range(len(data.pieces.name))]
+    o, n = int(data.pieces.offset[first]), int(data.pieces.n_frames[first])
+    mine = z["roll"][o:o + n].astype(np.float32)
+    assert decode(mine, DEFAULT_LAYOUT, EXACT), "the streamed piece played no notes"
+    assert not np.delete(z["roll"], np.arange(o, o + n), axis=0).any()
