@@ -176,7 +176,8 @@ class EmbeddedGenerator:
                  relative: float | None = None, heard_prior: float | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
                  guide_input: bool | None = None, input_guidance: float | None = None,
-                 kernels: str = "mkl", phrase: bool = True, replan: bool = True):
+                 kernels: str = "mkl", phrase: bool = True, replan: bool = True,
+                 listen_first: bool | None = None):
         import torch
 
         from model.features import FeatureStream
@@ -236,6 +237,11 @@ class EmbeddedGenerator:
         # accompany mode re-generates the rest of the bar at each of them from what has been
         # heard of the bar so far, instead of playing the plan made before the bar began
         self.replan = bool(replan)
+        # listen_first: in accompany mode bass, keys and lead wait until the performer has
+        # been heard (audio above the features' silence gate, or a MIDI note): before that
+        # the harmony is a guess from the prompt alone, in a key the performer has not given
+        # yet. Drums play from the first block. (checkpoint meta "sampling")
+        self.listen_first = bool(smp.get("listen_first", False) if listen_first is None else listen_first)
         self._key_text: str | None = None
         self._key_pcs = None
         self._controls = np.zeros(self.config.n_controls, np.float32)  # staging for the control tensor
@@ -259,6 +265,8 @@ class EmbeddedGenerator:
         # re-plan, how many the new plan does not hold (they end there: a NoteEnd)
         self.replan_stats = {"replans": 0, "sounding": 0, "not_held": 0}
         self.last_ms = 0.0
+        self.heard_input = False  # listen_first: the performer was heard since reset
+        self._listened_to = 0  # input sample up to which heard_input has been checked
 
     def observe(self, audio: np.ndarray, midi: Sequence[MidiEvent]) -> None:
         if midi:
@@ -411,12 +419,26 @@ class EmbeddedGenerator:
             pre = self._features(start - int(round(self.fpb * spf)), T + self.fpb, spf)
             heard = heard_pitch_classes(pre, visible, self.fpb, T // self.fpb)
         notes = decode(roll, self.layout, opts, heard)
+        if self.listen_first and block.mode == "accompany" and not self._heard_input(start + int(visible * spf), spf):
+            notes = [nt for nt in notes if self.layout.spec(nt.stem).drums]
         if self.own_context:  # otherwise the next block masks this one out anyway
             self._replace_newest_context(to_latent(encode(notes, T, self.layout)))
         self.frame_cursor += T
         self.plan_prev, self.plan_vis = self.prev_span, visible
         self.prev_span = (start, spf)
         return notes
+
+    def _heard_input(self, upto: int, spf: float) -> bool:
+        """listen_first: was the input before sample `upto` ever audible (chroma is zero
+        below the silence gate, model.features.SILENCE_DB) or a MIDI note since reset?
+        (sticky; each call reads only the input not read before)"""
+        if not self.heard_input and upto > self._listened_to:
+            from model.features import BASS, CHROMA
+            n = int(np.ceil((upto - self._listened_to) / spf))
+            f = self._features(self._listened_to, n, spf)
+            self.heard_input = bool(((f[:, CHROMA] + f[:, BASS]).max(axis=1) > 0.5).any())
+            self._listened_to = upto
+        return self.heard_input
 
     def _features(self, start: int, n: int, spf: float) -> np.ndarray:
         feats = self.features.grid(start, n, spf)  # (n, 26); unheard frames are zeros
@@ -503,5 +525,7 @@ def create(sample_rate: int, **options) -> EmbeddedGenerator:
     (the weight of the pitch classes heard last in each chord choice), sampler,
     guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library),
     phrase (False: a phrase-trained model is not told where its bars sit), replan (False:
-    engine blocks shorter than a bar play the bar's plan as made before it began)."""
+    engine blocks shorter than a bar play the bar's plan as made before it began),
+    listen_first (None: the checkpoint's choice; True: in accompany mode the pitched stems
+    wait until the performer was heard)."""
     return EmbeddedGenerator(sample_rate, **options)

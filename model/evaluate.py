@@ -63,6 +63,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--replan", default="on", choices=("on", "off"),
                    help="with --block-beats < 4: re-generate the rest of the bar at each block (on) or "
                         "play the plan made before the bar (off)")
+    p.add_argument("--listen-first", default=None, choices=("on", "off"),
+                   help="override the checkpoint's choice: in accompany mode bass, keys and lead wait "
+                        "until the performer was heard (audible input or a MIDI note)")
     p.add_argument("--steps", type=int, default=8)
     p.add_argument("--guidance", type=float, default=3.0)
     p.add_argument("--density", type=float, default=0.5, help="the density control (/lmdm/density, 0..1)")
@@ -555,7 +558,8 @@ def load_model(args, sample_rate: int):
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
                  guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
                  input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"),
-                 phrase=getattr(args, "phrase", "on") == "on", replan=getattr(args, "replan", "on") == "on")
+                 phrase=getattr(args, "phrase", "on") == "on", replan=getattr(args, "replan", "on") == "on",
+                 listen_first=None if getattr(args, "listen_first", None) is None else args.listen_first == "on")
     check_contract(gen)
     return gen
 

@@ -120,6 +120,28 @@ def test_heard_prior_puts_the_chord_on_what_was_heard(tiny_ckpt):
     assert tipped == {4}
 
 
+def test_listen_first_keeps_pitched_stems_quiet_until_the_performer_is_heard(tiny_ckpt):
+    """listen_first, accompany mode: bass, keys and lead wait for audible input (or a MIDI
+    note); from the first block that heard it on they play; off, or in delay mode, they play
+    from the start."""
+    g = _gen(tiny_ckpt)
+    assert g.listen_first is False  # a checkpoint without the meta key: off
+    pitched = lambda blocks: [sum(n.stem != "drums" for n in blk) for blk in blocks]  # noqa: E731
+    assert all(pitched(_run(g, 3)))
+    g.listen_first = True
+    assert pitched(_run(g, 3)) == [0, 0, 0], "silence: nothing heard, nothing pitched"
+    held = [MidiEvent(0, bytes([0x90, 64, 100]))]
+    first, *rest = pitched(_run(g, 3, midi=held))
+    assert first == 0 and all(rest), "the first block heard nothing of the note yet (the margin)"
+    n = int(SR * 2.0)
+    tone = (0.3 * np.sin(2 * np.pi * 220.0 * np.arange(3 * n) / SR)).astype(np.float32)
+    tone[:n] = 0.0  # the performer enters in the second bar
+    assert pitched(_run(g, 3, audio=tone))[:2] == [0, 0] and pitched(_run(g, 3, audio=tone))[2] > 0
+    assert all(pitched(_run(g, 2, mode="delay"))), "delay mode hears its bar: no waiting"
+    g.reset()
+    assert g.heard_input is False
+
+
 def test_prompt_mix_and_unknown_prompt_without_encoder(tiny_ckpt):
     g = _gen(tiny_ckpt)
     ok = _run(g, 2, controls=Controls(seed=3, prompts=(("funk", 0.6), ("bossa nova", 0.4))))
