@@ -151,6 +151,8 @@ class Planner:
     """Block arithmetic and the adaptive margin. Streaming state: the next block's start,
     index and beat, the last two planned slots (delay mode's input spans), step times."""
 
+    MIN_SAME_LENGTH = 8  # steps at a block length before their own p99 sets the margin
+
     def __init__(self, settings: Settings, cfg: EngineConfig, sample_rate: int, period: int):
         self.settings = settings
         self.cfg = cfg
@@ -175,8 +177,9 @@ class Planner:
 
     def step_p99(self, samples: int | None = None) -> float:
         """p99 of the measured step times of blocks of `samples` frames (within 1 %); with
-        none measured at that length yet (a new block length or tempo), of all of them,
-        those of shorter blocks scaled up to this length: rendering grows with the block,
+        fewer than MIN_SAME_LENGTH measured at that length (a new block length or tempo:
+        the p99 of two or three steps is their maximum, and they may be two quick ones), of
+        all of them, those of shorter blocks scaled up to this length: rendering grows with the block,
         but a shorter block need not be cheaper (a model that re-plans its bar at every
         block runs a whole generation for each), so longer ones count as they are."""
         if not self.step_times:
@@ -184,7 +187,7 @@ class Planner:
         if samples is None:
             samples = self.block_samples(self.settings.bpm, self.settings.block_length)
         same = [s for s, n in self.step_times if abs(n - samples) <= 0.01 * samples]
-        if same:
+        if len(same) >= self.MIN_SAME_LENGTH:
             return float(np.percentile(same, 99))
         scaled = [s * max(1.0, samples / max(n, 1)) for s, n in self.step_times]
         return float(np.percentile(scaled, 99))
