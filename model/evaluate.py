@@ -143,14 +143,18 @@ def load_examples(data, per_style: int, seed: int, held_out: bool = True) -> lis
     for i in data.split(held_out=held_out):
         by_style.setdefault(str(data.pieces.style[i]), []).append(int(i))
     for style in sorted(by_style):
-        for i in by_style[style][:per_style]:
-            rows = data.piece_notes(i)
-            notes = [GridNote(STEMS[r[1]], int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
-            live = str(data.pieces.live[i])
-            out.append(Example(i, style, float(data.pieces.bpm[i]), live, int(data.pieces.n_frames[i]),
-                               notes, [n for n in notes if n.stem == live]))
+        out += [example_of(data, i) for i in by_style[style][:per_style]]
     rng.shuffle(out)
     return out
+
+
+def example_of(data, i: int) -> Example:
+    """Piece i of a CachedData with its true notes and its live part."""
+    rows = data.piece_notes(i)
+    notes = [GridNote(STEMS[r[1]], int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
+    live = str(data.pieces.live[i])
+    return Example(int(i), str(data.pieces.style[i]), float(data.pieces.bpm[i]), live, int(data.pieces.n_frames[i]),
+                   notes, [n for n in notes if n.stem == live])
 
 
 def looped(ex: Example, bars: int) -> Example:

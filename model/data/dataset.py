@@ -224,13 +224,8 @@ class Windows(torch.utils.data.Dataset):
         if self.transpose:  # every window in a random key: -5..+6 semitones
             transpose_windows(roll, feats, rng.integers(-5, 7, B), self.data.layout)
         if self.corrupt > 0:  # the true contexts only: a rollout's is the real thing
-            if own.any():
-                keep = np.flatnonzero(~own)
-                part = roll[keep, :C]
-                corrupt_context(part, rng, self.corrupt, self.data.layout)
-                roll[keep, :C] = part
-            else:
-                corrupt_context(roll[:, :C], rng, self.corrupt, self.data.layout)
+            true_ctx = np.flatnonzero(~own)
+            roll[true_ctx, :C] = corrupt_context(roll[true_ctx, :C], rng, self.corrupt, self.data.layout)
         latent = roll * 2.0 - 1.0
         modes = rng.choice(list(self.visibility), size=B, p=list(self.visibility.values()))
         vis = np.where(modes == "delay", T, 0)

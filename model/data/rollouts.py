@@ -59,17 +59,12 @@ def _init(args_dict: dict) -> None:
 
 def _stream_piece(i: int) -> tuple[int, np.ndarray]:
     """Piece i streamed from its first bar -> (i, its roll (n_frames, channels) float16)."""
-    from model.codec import encode
-    from model.evaluate import BAR, EVAL_PROGRAMS, Example, GridNote, STEMS, render_input, stream
     from model.api import Controls
+    from model.codec import encode
+    from model.evaluate import BAR, EVAL_PROGRAMS, example_of, render_input, stream
     args, data, gen = _WORKER["args"], _WORKER["data"], _WORKER["gen"]
-    rows = data.piece_notes(i)
-    notes = [GridNote(STEMS[r[1]], int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
-    live = str(data.pieces.live[i])
-    n_frames = int(data.pieces.n_frames[i])
-    ex = Example(int(i), str(data.pieces.style[i]), float(data.pieces.bpm[i]), live, n_frames,
-                 notes, [n for n in notes if n.stem == live])
-    bars = n_frames // BAR
+    ex = example_of(data, i)
+    n_frames, bars = ex.n_frames, ex.n_frames // BAR
     audio = render_input(ex, args.sample_rate, EVAL_PROGRAMS[(args.seed + i) % len(EVAL_PROGRAMS)])
     ctl = Controls(prompts=((ex.style, 1.0),), steps=8, guidance=3.0, density=0.5, seed=args.seed * 100_003 + i)
     out = stream(gen, audio, ex, bars, ctl, "accompany", args.sample_rate, block_beats=args.block_beats)
