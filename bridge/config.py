@@ -70,7 +70,7 @@ class EngineConfig:
     mode: str = "accompany"
     follow_transport: bool = True
     margin_min_ms: float = 50.0
-    margin_headroom: float = 1.5
+    margin_headroom: float = 2.0
     frames_per_beat: int = 4
     on_failure: str = "silence"
     input_gain: float = 1.0

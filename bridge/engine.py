@@ -21,7 +21,8 @@ Timing model (frames; S_k = start of block k, L_k its length, m = margin):
   comes back bar-aligned two blocks after it began, with one whole block to compute.
   Blocks 0 and 1 after play have no span yet and play silence.
 - m = max(margin_min_ms, headroom * p99(measured step time) + one period), rounded up
-  to whole grid frames (frames_per_beat per beat) so the hidden input ends on the grid.
+  to whole grid frames (frames_per_beat per beat) so the hidden input ends on the grid;
+  twice the headroom until 8 steps have been measured (Planner.EARLY_HEADROOM).
 """
 from __future__ import annotations
 
@@ -152,6 +153,15 @@ class Planner:
     index and beat, the last two planned slots (delay mode's input spans), step times."""
 
     MIN_SAME_LENGTH = 8  # steps at a block length before their own p99 sets the margin
+    # steps remembered for the p99: 128 one-beat blocks are 32 s at 240 bpm (32 steps were
+    # 8 s there: the margin fell back to one sixteenth between load spikes; see
+    # docs/architecture.md for the runs that set this and the default headroom of 2)
+    STEP_MEMORY = 128
+    # until that many steps were measured at all (the warm-up and the first blocks after
+    # start-up, when caches are cold and a re-planning model runs its first re-plans) the
+    # headroom is this much larger: a 240-bpm stream once missed its 4th block with the
+    # plain headroom (then 1.5) over the warm-up step alone
+    EARLY_HEADROOM = 1.5
 
     def __init__(self, settings: Settings, cfg: EngineConfig, sample_rate: int, period: int):
         self.settings = settings
@@ -159,7 +169,7 @@ class Planner:
         self.sample_rate = int(sample_rate)
         self.period = int(period)
         # (seconds of generate + render, block frames) of the latest blocks
-        self.step_times: deque[tuple[float, int]] = deque(maxlen=32)
+        self.step_times: deque[tuple[float, int]] = deque(maxlen=self.STEP_MEMORY)
         self.reset(0)
 
     def reset(self, at: int) -> None:
@@ -196,8 +206,10 @@ class Planner:
         """Frames of input the generator cannot hear before its block starts."""
         bpm = bpm or self.settings.bpm
         samples = self.block_samples(bpm, self.settings.block_length)
+        early = len(self.step_times) < self.MIN_SAME_LENGTH
+        headroom = self.cfg.margin_headroom * (self.EARLY_HEADROOM if early else 1.0)
         need_s = max(self.cfg.margin_min_ms / 1000.0,
-                     self.cfg.margin_headroom * self.step_p99(samples) + self.period / self.sample_rate)
+                     headroom * self.step_p99(samples) + self.period / self.sample_rate)
         grid = self.frames_per_beat(bpm) / self.cfg.frames_per_beat  # frames per grid frame
         frames = max(1, math.ceil(need_s * self.sample_rate / grid - 1e-9))
         return int(math.ceil(frames * grid))

@@ -43,6 +43,21 @@ def test_margin_covers_measured_steps_and_is_whole_grid_frames():
     assert p.step_p99() == 0.15  # measured at this length often enough: those steps alone
 
 
+def test_margin_has_more_headroom_until_eight_steps_are_measured():
+    """Start-up: the warm-up step alone (cold caches, no re-plan yet) sets the margin with
+    EARLY_HEADROOM times the headroom; from the 8th measured step on, the plain headroom
+    (the default 2: at 240 bpm a 1.5x headroom left one sixteenth, and load spikes missed
+    blocks)."""
+    assert EngineConfig().margin_headroom == 2.0 and Planner.EARLY_HEADROOM == 1.5
+    p = planner(bpm=240.0, block_beats=1.0, margin_min_ms=50.0, frames_per_beat=4)
+    sixteenth = SR * 60 / 240 / 4  # 3000 frames, 62.5 ms
+    p.record_step(0.020, 12000)  # the warm-up: 1.5 * 2 * 20 ms + 21 ms = 81 ms -> 2 sixteenths
+    assert p.margin() == 2 * sixteenth
+    for _ in range(Planner.MIN_SAME_LENGTH - 1):
+        p.record_step(0.020, 12000)
+    assert p.margin() == sixteenth  # 2 * 20 ms + 21 ms = 61 ms -> 1 sixteenth
+
+
 def test_accompany_blocks_are_contiguous_and_hide_the_margin():
     p = planner()
     origin = -5000  # the generator has heard input since before play
