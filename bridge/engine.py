@@ -22,7 +22,7 @@ Timing model (frames; S_k = start of block k, L_k its length, m = margin):
   Blocks 0 and 1 after play have no span yet and play silence.
 - m = max(margin_min_ms, headroom * p99(measured step time) + one period), rounded up
   to whole grid frames (frames_per_beat per beat) so the hidden input ends on the grid;
-  twice the headroom until 8 steps have been measured (Planner.EARLY_HEADROOM).
+  1.5x the headroom until 8 steps have been measured (Planner.EARLY_HEADROOM).
 """
 from __future__ import annotations
 
