@@ -19,6 +19,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("data", "build"), "model.data.build", "build the training dataset (music21 corpus + grooves)"),
     (("data", "rollouts"), "model.data.rollouts", "stream a checkpoint over the training pieces and store what it played"),
     (("train",), "model.train_cli", "train the embedded note-roll model"),
+    (("harmony", "train"), "model.harmony_cli", "train the embedded model's harmony predictor (which chord comes next)"),
     (("eval",), "model.evaluate", "evaluate a model against ground truth, baseline and random"),
 ]
 

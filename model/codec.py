@@ -238,6 +238,10 @@ class DecodeOptions:
     # the performer was last heard playing) add to the roll's levels when a beat's chord
     # tones are chosen, at this weight against the beat's strongest pitch class (1.0)
     heard_prior: float = 0.0
+    # harmony_prior (with heard_prior > 0): the weight instead of heard_prior of the beats
+    # whose `heard` row is a prediction (decode()'s `predicted`: the embedded model's
+    # harmony predictor, for beats not heard yet); None = heard_prior
+    harmony_prior: float | None = None
     # per pitched stem, a factor on its onset threshold (after `relative`): calibrates each
     # stem's note count to the truth's (`lmdm eval --tune-stream`), None = 1 for all
     stem_scale: dict[str, float] | None = None
@@ -253,18 +257,23 @@ ROBUST = DecodeOptions(min_frames=2, max_frames=64, limit_poly=True, retrigger_j
 
 
 def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
-           options: DecodeOptions = EXACT, heard: np.ndarray | None = None) -> list[GridNote]:
+           options: DecodeOptions = EXACT, heard: np.ndarray | None = None,
+           predicted: int | None = None) -> list[GridNote]:
     """Roll (n_frames, channels) in [0, 1] -> notes sorted by (start, stem, pitch).
 
     Notes still sounding at the last frame end there (the caller decides what a block
     boundary means). Sustain without an onset never starts a note. heard: (beats, 12)
-    pitch-class levels of the input per beat, used by options.heard_prior.
+    pitch-class levels of the input per beat, used by options.heard_prior; predicted: the
+    first of its rows that are predictions, not heard (weighed by options.harmony_prior).
     """
     roll = np.asarray(roll, np.float32)
     if roll.ndim != 2 or roll.shape[1] != layout.channels:
         raise ValueError(f"roll must be (frames, {layout.channels}), got {roll.shape}")
     if options.chord_tones > 0:
-        roll = agree_on_chords(roll, layout, options.chord_tones, heard, options.heard_prior, options.chord_span)
+        weight: float | np.ndarray = options.heard_prior
+        if heard is not None and predicted is not None and options.harmony_prior is not None and options.heard_prior > 0:
+            weight = np.where(np.arange(len(heard)) >= predicted, options.harmony_prior, options.heard_prior)
+        roll = agree_on_chords(roll, layout, options.chord_tones, heard, weight, options.chord_span)
     notes: list[GridNote] = []
     for spec in layout.stems:
         x = roll[:, layout.slice(spec.name)]
@@ -277,14 +286,15 @@ def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
 
 
 def agree_on_chords(roll: np.ndarray, layout: RollLayout, tones: int, heard: np.ndarray | None = None,
-                    weight: float = 0.0, span: int = 1) -> np.ndarray:
+                    weight: "float | np.ndarray" = 0.0, span: int = 1) -> np.ndarray:
     """A copy of roll where, in every beat, pitched channels outside the beat's `tones`
     strongest pitch classes (summed over the pitched stems and the beat's frames) are 0.
     span > 1: the beats of each group of `span` (from the roll's first frame) share one
     choice, their levels summed.
     heard (beats, 12) and weight > 0: each beat's levels, scaled to a maximum of 1, get
     `weight` x the beat's heard levels (also scaled to 1) added before the ranking; only
-    pitch classes the roll plays at all are kept."""
+    pitch classes the roll plays at all are kept. weight: one for all beats or one per
+    row of heard."""
     pitched = [(layout.slice(s.name), (s.low + np.arange(s.pitches)) % 12) for s in layout.stems if not s.drums]
     n, fpb = roll.shape[0], layout.frames_per_beat
     beats = -(-n // fpb)
@@ -298,11 +308,15 @@ def agree_on_chords(roll: np.ndarray, layout: RollLayout, tones: int, heard: np.
         np.add.at(summed, group, profile)
         profile = summed[group]
     plays = profile > 0
-    if heard is not None and weight > 0:
+    w = np.zeros(beats)
+    if heard is not None:
+        rows = min(beats, len(heard))
+        w[:rows] = np.broadcast_to(np.asarray(weight, np.float64), (len(heard),))[:rows]
+    if heard is not None and (w > 0).any():
         h = np.zeros((beats, 12))
-        h[:min(beats, len(heard))] = np.asarray(heard, np.float64)[:beats]
+        h[:rows] = np.asarray(heard, np.float64)[:rows]
         unit = lambda x: x / np.maximum(x.max(axis=1, keepdims=True), 1e-9)  # noqa: E731
-        profile = unit(profile) + weight * unit(np.maximum(h, 0.0))
+        profile = unit(profile) + w[:, None] * unit(np.maximum(h, 0.0))
     rank = np.argsort(-profile, axis=1, kind="stable")
     keep = np.zeros((beats, 12), bool)
     np.put_along_axis(keep, rank[:, :int(tones)], True, axis=1)

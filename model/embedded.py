@@ -19,12 +19,15 @@ not hold end here (StemBlock.ends). Prompts are encoded once per distinct text (
 
 Checkpoint folder (model/checkpoints/default): the core's model.safetensors + config.yaml,
 whose `meta` holds the codec layout, density quantiles, training facts and the tuned
-inference settings (`decode`, `sampling`), and prompts.safetensors (the MiniLM embeddings
-of the training texts: enough for the contract check without loading the encoder).
+inference settings (`decode`, `sampling`), prompts.safetensors (the MiniLM embeddings
+of the training texts: enough for the contract check without loading the encoder) and
+harmony.safetensors (the harmony predictor, model/harmony.py: which pitch classes the
+beats of a bar not heard yet will want, the chord prior of the decoder in accompany mode).
 """
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Sequence
 
@@ -36,6 +39,7 @@ from model.codec import (ROBUST, DecodeOptions, RollLayout, decode, encode, from
 from model.prompts import PromptEncoder
 
 CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "default"
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------------------- checkpoint I/O
@@ -174,10 +178,11 @@ class EmbeddedGenerator:
     def __init__(self, sample_rate: int, checkpoint: str | Path | None = None, prompt_encoder: str = "eager",
                  layout: str | None = None, threads: int | None = None, onset_threshold: float | None = None,
                  relative: float | None = None, heard_prior: float | None = None,
+                 harmony_prior: float | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
                  guide_input: bool | None = None, input_guidance: float | None = None,
                  kernels: str = "mkl", phrase: bool = True, replan: bool = True,
-                 listen_first: bool | None = None):
+                 listen_first: bool | None = None, harmony: bool | None = None):
         import torch
 
         from model.features import FeatureStream
@@ -205,6 +210,8 @@ class EmbeddedGenerator:
             dec["relative"] = float(relative)
         if heard_prior is not None:
             dec["heard_prior"] = float(heard_prior)
+        if harmony_prior is not None:
+            dec["harmony_prior"] = float(harmony_prior)
         self.decode_options = replace(ROBUST, **dec)
         # sampler choice, tuned after training like the thresholds (meta "sampling")
         smp = dict(self.meta.get("sampling") or {})
@@ -242,6 +249,21 @@ class EmbeddedGenerator:
         # the harmony is a guess from the prompt alone, in a key the performer has not given
         # yet. Drums play from the first block. (checkpoint meta "sampling")
         self.listen_first = bool(smp.get("listen_first", False) if listen_first is None else listen_first)
+        # harmony: the prior of the beats of a bar not heard yet comes from the harmony
+        # predictor (model/harmony.py, harmony.safetensors in the checkpoint folder) instead
+        # of the last beat heard (checkpoint meta "sampling"). Asked for and missing: an error;
+        # the checkpoint's choice and missing (e.g. a fresh export): a warning, and the last beat
+        self.harmony = None
+        if smp.get("harmony", False) if harmony is None else harmony:
+            from model.harmony import FILE, load as load_harmony
+            path = Path(checkpoint or CHECKPOINT) / FILE
+            if path.exists():
+                self.harmony, _ = load_harmony(path)
+            elif harmony:
+                raise FileNotFoundError(f"{path} not found: train it with `lmdm harmony train --out {path}`")
+            else:
+                log.warning("%s not found: the chord prior of beats not heard yet is the last beat heard "
+                            "(train it with `lmdm harmony train --out %s`)", path, path)
         self._key_text: str | None = None
         self._key_pcs = None
         self._controls = np.zeros(self.config.n_controls, np.float32)  # staging for the control tensor
@@ -414,11 +436,13 @@ class EmbeddedGenerator:
                                  input_guidance=self.input_guidance)
         roll = from_latent(y.numpy())  # (T, channels) in [0, 1]
         opts = self._decode_options(controls)
-        heard = None
+        heard = predicted = None
         if opts.chord_tones > 0 and opts.heard_prior > 0 and not free:
             pre = self._features(start - int(round(self.fpb * spf)), T + self.fpb, spf)
             heard = heard_pitch_classes(pre, visible, self.fpb, T // self.fpb)
-        notes = decode(roll, self.layout, opts, heard)
+            if self.harmony is not None:
+                heard, predicted = self._anticipate(heard, start, visible, spf, beat, int(controls.beats_per_bar), prompts)
+        notes = decode(roll, self.layout, opts, heard, predicted)
         if self.listen_first and block.mode == "accompany" and not self._heard_input(start + int(visible * spf), spf):
             notes = [nt for nt in notes if self.layout.spec(nt.stem).drums]
         if self.own_context:  # otherwise the next block masks this one out anyway
@@ -427,6 +451,31 @@ class EmbeddedGenerator:
         self.plan_prev, self.plan_vis = self.prev_span, visible
         self.prev_span = (start, spf)
         return notes
+
+    def _anticipate(self, heard: np.ndarray, start: int, visible: int, spf: float, beat: float,
+                    beats_per_bar: int, prompts: list) -> tuple[np.ndarray, int]:
+        """heard_pitch_classes' prior of a block starting at sample `start` (`visible` of its
+        frames heard, beat `beat` since play) with each beat not heard at all replaced by the
+        harmony predictor's pitch-class probabilities, from the input's last HISTORY whole
+        beats heard and the mixed prompt -> (prior, its first predicted row)."""
+        from model.harmony import HISTORY, beat_chroma
+        fpb = self.fpb
+        first = -(-max(visible, 0) // fpb)  # the block's first beat with no frame heard
+        if first >= len(heard):
+            return heard, len(heard)
+        # the history ends after the last beat heard at least half (block beats; may be < 0):
+        # a plan made a few frames before its bar still counts the bar's last beat as heard
+        ends = (visible + fpb // 2) // fpb
+        feats = self._features(start + int(round((ends - HISTORY) * fpb * spf)), HISTORY * fpb, spf)
+        prompt = None
+        if prompts and self.config.prompt_dim == self.harmony.shape["prompt_dim"]:
+            total = sum(w for _, w in prompts)
+            prompt = sum(np.asarray(e, np.float32) * (w / total) for e, w in prompts)
+        b0 = int(np.floor(beat + 1e-6))
+        positions = [(b0 + b) % max(1, beats_per_bar) for b in range(first, len(heard))]
+        out = heard.copy()
+        out[first:] = self.harmony.predict(beat_chroma(feats, fpb), first - ends, positions, prompt)
+        return out, first
 
     def _heard_input(self, upto: int, spf: float) -> bool:
         """listen_first: was the input before sample `upto` ever audible (chroma is zero
@@ -522,10 +571,12 @@ def heard_pitch_classes(feats: np.ndarray, visible: int, fpb: int, beats: int) -
 def create(sample_rate: int, **options) -> EmbeddedGenerator:
     """Registered in model/api.py as "embedded". Options: checkpoint, prompt_encoder
     ("eager" | "lazy" | "table"), layout, threads, onset_threshold, relative, heard_prior
-    (the weight of the pitch classes heard last in each chord choice), sampler,
+    (the weight of the pitch classes heard last in each chord choice), harmony_prior (that of
+    the harmony predictor's, for the beats not heard yet), sampler,
     guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library),
     phrase (False: a phrase-trained model is not told where its bars sit), replan (False:
     engine blocks shorter than a bar play the bar's plan as made before it began),
     listen_first (None: the checkpoint's choice; True: in accompany mode the pitched stems
-    wait until the performer was heard)."""
+    wait until the performer was heard), harmony (None: the checkpoint's choice; True: the
+    harmony predictor's chord prior for the beats not heard yet, model/harmony.py)."""
     return EmbeddedGenerator(sample_rate, **options)

@@ -66,6 +66,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--listen-first", default=None, choices=("on", "off"),
                    help="override the checkpoint's choice: in accompany mode bass, keys and lead wait "
                         "until the performer was heard (audible input or a MIDI note)")
+    p.add_argument("--harmony", default=None, choices=("on", "off"),
+                   help="override the checkpoint's choice: the decoder's chord prior for beats not heard "
+                        "yet comes from the harmony predictor (on; harmony.safetensors) or the last beat heard (off)")
     p.add_argument("--steps", type=int, default=8)
     p.add_argument("--guidance", type=float, default=3.0)
     p.add_argument("--density", type=float, default=0.5, help="the density control (/lmdm/density, 0..1)")
@@ -73,6 +76,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rtf-blocks", type=int, default=12)
     p.add_argument("--plots", default="out/eval",
                    help="folder for eval_*.png ('' = none; the model card's are made with --plots docs/img)")
+    p.add_argument("--harmony-prior", type=float, default=None,
+                   help="override the checkpoint's weight of the harmony predictor's pitch classes in the chord "
+                        "choice of beats not heard yet (default: the heard prior's)")
     p.add_argument("--onset-threshold", type=float, default=None, help="override the checkpoint's decode threshold")
     p.add_argument("--relative", type=float, default=None, help="override the checkpoint's relative decode threshold")
     p.add_argument("--heard-prior", type=float, default=None,
@@ -558,12 +564,13 @@ def load_model(args, sample_rate: int):
     from model.embedded import create
     gen = create(sample_rate, checkpoint=args.checkpoint, prompt_encoder="lazy",
                  onset_threshold=getattr(args, "onset_threshold", None), relative=getattr(args, "relative", None),
-                 heard_prior=getattr(args, "heard_prior", None),
+                 heard_prior=getattr(args, "heard_prior", None), harmony_prior=getattr(args, "harmony_prior", None),
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
                  guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
                  input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"),
                  phrase=getattr(args, "phrase", "on") == "on", replan=getattr(args, "replan", "on") == "on",
-                 listen_first=None if getattr(args, "listen_first", None) is None else args.listen_first == "on")
+                 listen_first=None if getattr(args, "listen_first", None) is None else args.listen_first == "on",
+                 harmony=None if getattr(args, "harmony", None) is None else args.harmony == "on")
     check_contract(gen)
     return gen
 

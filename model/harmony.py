@@ -1,0 +1,133 @@
+"""Harmony anticipation: which pitch classes the accompaniment's harmony will sound in the
+next beats, predicted from what the performer has played so far.
+
+In accompany mode the embedded model plans each beat before it is heard. The decoder's
+chord choice (codec.agree_on_chords) ranks pitch classes by the model's output plus a
+prior; without this module the prior of a beat not heard yet is the last beat heard, which
+is wrong whenever the chord changes (most often on a downbeat). The HarmonyPredictor is a
+small MLP trained on the same data as the model, with a direct objective: given the input's
+chroma and bass chroma per beat over the last HISTORY beats, the beat's place in the bar,
+how far ahead it lies (0 = the next beat) and the mixed prompt embedding, predict the pitch
+classes that the true bass and keys sound in that beat (multi-label, one logit per pitch
+class). Training rotates chroma and target together (all twelve keys alike).
+
+Shipped as `harmony.safetensors` next to the core's checkpoint (weights; its shape in the
+safetensors metadata; no pickles). `lmdm harmony train` (model/harmony_cli.py) makes it.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from model.features import BASS, CHROMA
+
+HISTORY = 32  # beats of input history (8 bars of 4/4)
+LOOKAHEAD = 4  # beats ahead predicted: 0 (the next) .. 3
+POSITIONS = 8  # beat-in-bar one-hot (a bar's beats beyond 8 share the last)
+FILE = "harmony.safetensors"
+TARGET_STEMS = ("bass", "keys")  # the stems whose pitch classes are the harmony
+
+
+def beat_chroma(feats: np.ndarray, fpb: int) -> np.ndarray:
+    """Input features (frames, FEATURE_DIM), frames a whole number of beats -> (beats, 2, 12):
+    chroma and bass chroma summed over each beat, each row scaled to a maximum of 1 (silent
+    beats stay 0)."""
+    n = len(feats) // fpb
+    x = np.stack([feats[:n * fpb, CHROMA], feats[:n * fpb, BASS]], axis=1)  # (frames, 2, 12)
+    x = x.reshape(n, fpb, 2, 12).sum(1)
+    return (x / np.maximum(x.max(axis=2, keepdims=True), 1e-6)).astype(np.float32)
+
+
+class HarmonyPredictor(nn.Module):
+    """(history (B, HISTORY, 2, 12), ahead (B,), position (B,), prompt (B, P)) -> (B, 12) logits."""
+
+    def __init__(self, prompt_dim: int = 384, hidden: int = 384, history: int = HISTORY) -> None:
+        super().__init__()
+        self.shape = {"prompt_dim": int(prompt_dim), "hidden": int(hidden), "history": int(history)}
+        self.history = int(history)
+        self.prompt = nn.Linear(prompt_dim, hidden)
+        self.inp = nn.Linear(history * 24 + LOOKAHEAD + POSITIONS, hidden)
+        self.body = nn.Sequential(nn.GELU(), nn.Dropout(0.1), nn.Linear(hidden, hidden), nn.GELU(),
+                                  nn.Dropout(0.1), nn.Linear(hidden, 12))
+
+    def forward(self, history, ahead, position, prompt):
+        z = torch.cat([history.flatten(1), nn.functional.one_hot(ahead.clamp(0, LOOKAHEAD - 1), LOOKAHEAD).float(),
+                       nn.functional.one_hot(position.clamp(0, POSITIONS - 1), POSITIONS).float()], 1)
+        return self.body(self.inp(z) + self.prompt(prompt))
+
+    @torch.inference_mode()
+    def predict(self, history: np.ndarray, first_ahead: int, positions: list[int], prompt: np.ndarray | None) -> np.ndarray:
+        """Probabilities (len(positions), 12) of beats first_ahead, first_ahead + 1, ... after
+        the heard history (beats, 2, 12), the newest beat last (fewer than HISTORY beats: the
+        older ones count as silence); positions: each beat's place in its bar."""
+        h = np.zeros((self.history, 2, 12), np.float32)
+        if len(history):
+            h[-min(len(history), self.history):] = history[-self.history:]
+        n = len(positions)
+        p = np.zeros(self.shape["prompt_dim"], np.float32) if prompt is None else np.asarray(prompt, np.float32)
+        logits = self(torch.from_numpy(h)[None].expand(n, -1, -1, -1),
+                      torch.arange(first_ahead, first_ahead + n), torch.as_tensor(positions, dtype=torch.long),
+                      torch.from_numpy(p)[None].expand(n, -1))
+        return torch.sigmoid(logits).numpy()
+
+
+def save(model: HarmonyPredictor, path: Path, training: dict) -> None:
+    from safetensors.torch import save_file
+    meta = {"kind": "harmony", "shape": json.dumps(model.shape), "training": json.dumps(training)}
+    save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()}, str(path), metadata=meta)
+
+
+def load(path: Path) -> tuple[HarmonyPredictor, dict]:
+    """A saved predictor (eval mode) and its training facts; ValueError if the file is not one."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+    with safe_open(str(path), "pt") as f:
+        meta = f.metadata() or {}
+    if meta.get("kind") != "harmony":
+        raise ValueError(f"{path}: not a harmony predictor (metadata kind {meta.get('kind')!r})")
+    model = HarmonyPredictor(**json.loads(meta["shape"]))
+    model.load_state_dict(load_file(str(path)))
+    return model.eval(), json.loads(meta.get("training", "{}"))
+
+
+# ------------------------------------------------------------------------------- training
+
+def piece_arrays(data, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """A cached piece -> (beat chroma (beats, 2, 12), harmony (beats, 12) 0/1): the pitch
+    classes its true bass and keys sound in each beat (the live part's too)."""
+    fpb = data.layout.frames_per_beat
+    x = beat_chroma(data.piece_features(i), fpb)
+    y = np.zeros((len(x), 12), np.float32)
+    stems = [data.layout.stem_names.index(s) for s in TARGET_STEMS]
+    for _, s, p, _, a, b in data.piece_notes(i).tolist():
+        if int(s) in stems:
+            y[int(a) // fpb:min(len(x), -(-int(b) // fpb)), int(p) % 12] = 1.0
+    return x, y
+
+
+def examples(data, pieces, beats_per_bar: int = 4) -> dict[str, np.ndarray]:
+    """Every (piece, heard beats b >= 1, lookahead k) of the pieces: the history window before
+    beat b, k, the target beat's place in the bar, the piece's style index and the target."""
+    hist, ahead, pos, piece, y = [], [], [], [], []
+    for i in pieces:
+        x, t = piece_arrays(data, int(i))
+        pad = np.concatenate([np.zeros((HISTORY, 2, 12), np.float32), x])
+        for b in range(1, len(x)):
+            for k in range(min(LOOKAHEAD, len(x) - b)):
+                hist.append(pad[b:b + HISTORY])
+                ahead.append(k)
+                pos.append((b + k) % beats_per_bar)
+                piece.append(int(i))
+                y.append(t[b + k])
+    return {"history": np.asarray(hist, np.float32), "ahead": np.asarray(ahead), "position": np.asarray(pos),
+            "piece": np.asarray(piece), "target": np.asarray(y, np.float32)}
+
+
+def top3_precision(prob: np.ndarray, target: np.ndarray) -> float:
+    """Share of each row's three most likely pitch classes that the target holds."""
+    top = np.argsort(-prob, axis=1, kind="stable")[:, :3]
+    return float(np.take_along_axis(target, top, 1).mean())
