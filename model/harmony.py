@@ -96,25 +96,25 @@ def load(path: Path) -> tuple[HarmonyPredictor, dict]:
 
 # ------------------------------------------------------------------------------- training
 
-def piece_arrays(data, i: int) -> tuple[np.ndarray, np.ndarray]:
+def piece_arrays(data, i: int, stems: tuple[str, ...] = TARGET_STEMS) -> tuple[np.ndarray, np.ndarray]:
     """A cached piece -> (beat chroma (beats, 2, 12), harmony (beats, 12) 0/1): the pitch
-    classes its true bass and keys sound in each beat (the live part's too)."""
+    classes its true `stems` sound in each beat (the live part's too)."""
     fpb = data.layout.frames_per_beat
     x = beat_chroma(data.piece_features(i), fpb)
     y = np.zeros((len(x), 12), np.float32)
-    stems = [data.layout.stem_names.index(s) for s in TARGET_STEMS]
+    index = [data.layout.stem_names.index(s) for s in stems]
     for _, s, p, _, a, b in data.piece_notes(i).tolist():
-        if int(s) in stems:
+        if int(s) in index:
             y[int(a) // fpb:min(len(x), -(-int(b) // fpb)), int(p) % 12] = 1.0
     return x, y
 
 
-def examples(data, pieces, beats_per_bar: int = 4) -> dict[str, np.ndarray]:
+def examples(data, pieces, beats_per_bar: int = 4, stems: tuple[str, ...] = TARGET_STEMS) -> dict[str, np.ndarray]:
     """Every (piece, heard beats b >= 1, lookahead k) of the pieces: the history window before
     beat b, k, the target beat's place in the bar, the piece's style index and the target."""
     hist, ahead, pos, piece, y = [], [], [], [], []
     for i in pieces:
-        x, t = piece_arrays(data, int(i))
+        x, t = piece_arrays(data, int(i), stems)
         pad = np.concatenate([np.zeros((HISTORY, 2, 12), np.float32), x])
         for b in range(1, len(x)):
             for k in range(min(LOOKAHEAD, len(x) - b)):

@@ -23,6 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--extra-data", default="",
                    help="comma-separated further caches whose pieces join the training split (as lmdm train's)")
     p.add_argument("--out", default=str(DEFAULT_OUT), help="the predictor's safetensors file")
+    p.add_argument("--targets", default="bass,keys",
+                   help="the stems whose pitch classes the predictor learns (the harmony; the live part's included)")
     p.add_argument("--steps", type=int, default=8000)
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--lr", type=float, default=1e-3)
@@ -52,7 +54,11 @@ def train(args) -> dict:
     for folder in extra:  # held-out pieces of the main cache stay held out (CachedData.merge)
         data.merge(CachedData(folder.strip()))
     train_pieces, held = data.split(False), data.split(True)
-    tr, te = H.examples(data, train_pieces), H.examples(data, held)
+    stems = tuple(t.strip() for t in str(args.targets).split(",") if t.strip())
+    bad = [t for t in stems if t not in data.layout.stem_names or data.layout.spec(t).drums]
+    if bad or not stems:
+        raise ValueError(f"--targets: pitched stems of {', '.join(data.layout.stem_names)}; got {args.targets!r}")
+    tr, te = H.examples(data, train_pieces, stems=stems), H.examples(data, held, stems=stems)
     if not len(tr["target"]) or not len(te["target"]):
         raise ValueError(f"{args.data}: needs training and held-out pieces")
     # each piece's style -> the embeddings of its label and paraphrases
@@ -108,7 +114,8 @@ def train(args) -> dict:
                                                   "last heard beat": round(H.top3_precision(last[m], te["target"][m]), 4)}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    H.save(model, out, {k: report[k] for k in ("pieces", "steps", "hidden", "seed", "final_loss", "time_s")}
+    report["targets"] = list(stems)
+    H.save(model, out, {k: report[k] for k in ("pieces", "steps", "hidden", "seed", "final_loss", "time_s", "targets")}
            | {"data": report["data"], "top3_precision_ahead_0": report["top3_precision"]["ahead 0"]["predictor"]})
     report["out"] = str(out)
     if args.plot:

@@ -141,3 +141,6 @@ def test_lmdm_harmony_train_on_a_tiny_dataset(tmp_path, capsys):
     for v in r["top3_precision"].values():
         assert 0.0 <= v["predictor"] <= 1.0 and 0.0 <= v["last heard beat"] <= 1.0
     assert H.load(out)[0].shape["hidden"] == 32 and (tmp_path / "loss.png").stat().st_size > 1000
+    assert r["targets"] == ["bass", "keys"]
+    with pytest.raises(ValueError, match="--targets"):
+        lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--targets", "drums"])
