@@ -48,7 +48,6 @@ class HarmonyPredictor(nn.Module):
     def __init__(self, prompt_dim: int = 384, hidden: int = 384, history: int = HISTORY) -> None:
         super().__init__()
         self.shape = {"prompt_dim": int(prompt_dim), "hidden": int(hidden), "history": int(history)}
-        self.history = int(history)
         self.prompt = nn.Linear(prompt_dim, hidden)
         self.inp = nn.Linear(history * 24 + LOOKAHEAD + POSITIONS, hidden)
         self.body = nn.Sequential(nn.GELU(), nn.Dropout(0.1), nn.Linear(hidden, hidden), nn.GELU(),
@@ -64,9 +63,10 @@ class HarmonyPredictor(nn.Module):
         """Probabilities (len(positions), 12) of beats first_ahead, first_ahead + 1, ... after
         the heard history (beats, 2, 12), the newest beat last (fewer than HISTORY beats: the
         older ones count as silence); positions: each beat's place in its bar."""
-        h = np.zeros((self.history, 2, 12), np.float32)
+        keep = self.shape["history"]
+        h = np.zeros((keep, 2, 12), np.float32)
         if len(history):
-            h[-min(len(history), self.history):] = history[-self.history:]
+            h[-min(len(history), keep):] = history[-keep:]
         n = len(positions)
         p = np.zeros(self.shape["prompt_dim"], np.float32) if prompt is None else np.asarray(prompt, np.float32)
         logits = self(torch.from_numpy(h)[None].expand(n, -1, -1, -1),
@@ -111,7 +111,7 @@ def piece_arrays(data, i: int, stems: tuple[str, ...] = TARGET_STEMS) -> tuple[n
 
 def examples(data, pieces, beats_per_bar: int = 4, stems: tuple[str, ...] = TARGET_STEMS) -> dict[str, np.ndarray]:
     """Every (piece, heard beats b >= 1, lookahead k) of the pieces: the history window before
-    beat b, k, the target beat's place in the bar, the piece's style index and the target."""
+    beat b, k, the target beat's place in the bar, the piece's index and the target."""
     hist, ahead, pos, piece, y = [], [], [], [], []
     for i in pieces:
         x, t = piece_arrays(data, int(i), stems)
