@@ -441,7 +441,7 @@ class EmbeddedGenerator:
             pre = self._features(start - int(round(self.fpb * spf)), T + self.fpb, spf)
             heard = heard_pitch_classes(pre, visible, self.fpb, T // self.fpb)
             if self.harmony is not None:
-                heard, predicted = self._anticipate(heard, start, visible, spf, beat, int(controls.beats_per_bar), prompts)
+                heard, predicted = self._anticipate(heard, start, visible, spf, beat, int(controls.beats_per_bar))
         notes = decode(roll, self.layout, opts, heard, predicted)
         if self.listen_first and block.mode == "accompany" and not self._heard_input(start + int(visible * spf), spf):
             notes = [nt for nt in notes if self.layout.spec(nt.stem).drums]
@@ -453,11 +453,12 @@ class EmbeddedGenerator:
         return notes
 
     def _anticipate(self, heard: np.ndarray, start: int, visible: int, spf: float, beat: float,
-                    beats_per_bar: int, prompts: list) -> tuple[np.ndarray, int]:
+                    beats_per_bar: int) -> tuple[np.ndarray, int]:
         """heard_pitch_classes' prior of a block starting at sample `start` (`visible` of its
         frames heard, beat `beat` since play) with each beat not heard at all replaced by the
         harmony predictor's pitch-class probabilities, from the input's last HISTORY whole
-        beats heard and the mixed prompt -> (prior, its first predicted row)."""
+        beats heard and the prompt the stream mixed for this block -> (prior, its first
+        predicted row)."""
         from model.harmony import HISTORY, beat_chroma
         fpb = self.fpb
         first = -(-max(visible, 0) // fpb)  # the block's first beat with no frame heard
@@ -467,10 +468,11 @@ class EmbeddedGenerator:
         # a plan made a few frames before its bar still counts the bar's last beat as heard
         ends = (visible + fpb // 2) // fpb
         feats = self._features(start + int(round((ends - HISTORY) * fpb * spf)), HISTORY * fpb, spf)
-        prompt = None
-        if prompts and self.config.prompt_dim == self.harmony.shape["prompt_dim"]:
-            total = sum(w for _, w in prompts)
-            prompt = sum(np.asarray(e, np.float32) * (w / total) for e, w in prompts)
+        prompt = self.stream.mixed_prompt
+        if prompt is not None and prompt.shape[0] == self.harmony.shape["prompt_dim"]:
+            prompt = prompt.numpy()
+        else:
+            prompt = None
         b0 = int(np.floor(beat + 1e-6))
         positions = [(b0 + b) % max(1, beats_per_bar) for b in range(first, len(heard))]
         out = heard.copy()

@@ -143,6 +143,7 @@ class LMDMStream:
         self.chunks = 0  # block_causal: chunks encoded into the ring
         self.pending = False  # block_causal: the newest chunk is not encoded yet
         self.has_dominant = False  # a dominant prompt was seen since reset
+        self.conditional = False  # the last generate() had a prompt (mixed_prompt)
         self.generator.manual_seed(self.base_seed)
         self._can_rewind = False
         self.last_ms = 0.0
@@ -289,6 +290,12 @@ class LMDMStream:
         self.has_dominant = True
         return True
 
+    @property
+    def mixed_prompt(self) -> torch.Tensor | None:
+        """The weighted mean prompt embedding the last generate() used (prompt_dim,), or None
+        if it had no prompt."""
+        return self.prompt[:self.config.prompt_dim] if self.conditional else None
+
     def _revise(self, prev_cond) -> None:
         """The previous frames' features, now heard: overwrite the last n history frames."""
         pc = _tensor(prev_cond)
@@ -354,7 +361,7 @@ class LMDMStream:
         cfg, m, T, C = self.config, self.model, self.T, self.C
         v = (T if cond is not None else 0) if visible_until is None else int(visible_until)
         v = max(-C, min(T, v))
-        conditional = self._mix_prompts(prompts)
+        conditional = self.conditional = self._mix_prompts(prompts)
         if self.flipped:
             self.drop_context()
         if prev_cond is not None:

@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from bridge.cli import main as lmdm
+from model.api import MidiEvent
 from model import harmony as H
 from model.codec import DEFAULT_LAYOUT, agree_on_chords
 from model.embedded import CHECKPOINT, create, load_prompt_table, set_inference_defaults
@@ -78,17 +79,16 @@ def test_the_generator_predicts_the_beats_not_heard_yet(ckpt_with_harmony):
     assert g.harmony is not None and g.decode_options.harmony_prior == 1.0
     spf = SR * 60 / 120 / 4
     n = int(8 * 16 * spf)  # 8 bars of a held E (MIDI) up to the end of the block
-    from model.api import MidiEvent
     g.observe(np.zeros((n, 1), np.float32), [MidiEvent(0, bytes([0x90, 64, 100]))])
     heard = np.full((4, 12), 0.5, np.float32)
     start = int(7 * 16 * spf)  # the 8th bar, 5 of its frames heard: beats 0 and 1 are (partly) heard
-    out, first = g._anticipate(heard, start, 5, spf, 28.0, 4, [])
+    out, first = g._anticipate(heard, start, 5, spf, 28.0, 4)
     assert first == 2
     np.testing.assert_array_equal(out[:2], heard[:2])
     hist = H.beat_chroma(g._features(start + int(round((1 - H.HISTORY) * 4 * spf)), H.HISTORY * 4, spf), 4)
     assert hist[-1, 0, 4] == 1.0, "the history ends with the last beat heard, E sounding"
     np.testing.assert_allclose(out[2:], g.harmony.predict(hist, 1, [2, 3], None))
-    _, first = g._anticipate(heard, start, 16, spf, 28.0, 4, [])
+    _, first = g._anticipate(heard, start, 16, spf, 28.0, 4)
     assert first == 4, "a bar heard in full keeps its heard prior"
     calls = []
     anticipate = g._anticipate
@@ -96,6 +96,11 @@ def test_the_generator_predicts_the_beats_not_heard_yet(ckpt_with_harmony):
     blocks = _run(g, 3, beats=1.0, midi=[MidiEvent(0, bytes([0x90, 64, 100]))])  # one-beat blocks: re-plans
     assert calls and any(n.stem != "drums" for blk in blocks for n in blk)
     assert set(calls) >= {-1, 3}, "each bar planned a margin before it, then re-planned beat by beat"
+    from model.api import Controls
+    _run(g, 1, controls=Controls(seed=1, prompts=(("funk", 3.0), ("bossa nova", 1.0))))
+    table = g.prompts.table()
+    mixed = 0.75 * table[g.prompts.key("funk")] + 0.25 * table[g.prompts.key("bossa nova")]
+    np.testing.assert_allclose(g.stream.mixed_prompt.numpy(), mixed, atol=1e-6)  # what the predictor hears
 
 
 def test_harmony_asked_for_without_its_file_is_an_error_and_the_checkpoints_choice_a_warning(
