@@ -254,11 +254,14 @@ class EmbeddedGenerator:
         # of the last beat heard (checkpoint meta "sampling"). Asked for and missing: an error;
         # the checkpoint's choice and missing (e.g. a fresh export): a warning, and the last beat
         self.harmony = None
+        self.harmony_stems: tuple[str, ...] = ()  # stems whose played pitch classes it reads
         if smp.get("harmony", False) if harmony is None else harmony:
-            from model.harmony import FILE, load as load_harmony
+            from model.harmony import FILE, TARGET_STEMS, load as load_harmony
             path = Path(checkpoint or CHECKPOINT) / FILE
             if path.exists():
-                self.harmony, _ = load_harmony(path)
+                self.harmony, facts = load_harmony(path)
+                if self.harmony.band:
+                    self.harmony_stems = tuple(facts.get("targets", TARGET_STEMS))
             elif harmony:
                 raise FileNotFoundError(f"{path} not found: train it with `lmdm harmony train --out {path}`")
             else:
@@ -289,6 +292,7 @@ class EmbeddedGenerator:
         self.last_ms = 0.0
         self.heard_input = False  # listen_first: the performer was heard since reset
         self._listened_to = 0  # input sample up to which heard_input has been checked
+        self.played_pcs: dict[int, np.ndarray] = {}  # beat since play -> pitch classes its harmony stems sounded
 
     def observe(self, audio: np.ndarray, midi: Sequence[MidiEvent]) -> None:
         if midi:
@@ -447,6 +451,9 @@ class EmbeddedGenerator:
             notes = [nt for nt in notes if self.layout.spec(nt.stem).drums]
         if self.own_context:  # otherwise the next block masks this one out anyway
             self._replace_newest_context(to_latent(encode(notes, T, self.layout)))
+        if self.harmony_stems and not free:
+            # a re-plan keeps the beats already played (first = -frames played)
+            self._remember_harmony(notes, int(np.floor(beat + 1e-6)), max(0, -first) // self.fpb if again else 0)
         self.frame_cursor += T
         self.plan_prev, self.plan_vis = self.prev_span, visible
         self.prev_span = (start, spf)
@@ -456,10 +463,11 @@ class EmbeddedGenerator:
                     beats_per_bar: int) -> tuple[np.ndarray, int]:
         """heard_pitch_classes' prior of a block starting at sample `start` (`visible` of its
         frames heard, beat `beat` since play) with each beat not heard at all replaced by the
-        harmony predictor's pitch-class probabilities, from the input's last HISTORY whole
+        harmony predictor's pitch-class probabilities, from the input's last (its history) whole
         beats heard and the prompt the stream mixed for this block -> (prior, its first
         predicted row)."""
-        from model.harmony import HISTORY, beat_chroma
+        from model.harmony import beat_chroma
+        keep = self.harmony.shape["history"]
         fpb = self.fpb
         first = -(-max(visible, 0) // fpb)  # the block's first beat with no frame heard
         if first >= len(heard):
@@ -467,7 +475,7 @@ class EmbeddedGenerator:
         # the history ends after the last beat heard at least half (block beats; may be < 0):
         # a plan made a few frames before its bar still counts the bar's last beat as heard
         ends = (visible + fpb // 2) // fpb
-        feats = self._features(start + int(round((ends - HISTORY) * fpb * spf)), HISTORY * fpb, spf)
+        feats = self._features(start + int(round((ends - keep) * fpb * spf)), keep * fpb, spf)
         prompt = self.stream.mixed_prompt
         if prompt is not None and prompt.shape[0] == self.harmony.shape["prompt_dim"]:
             prompt = prompt.numpy()
@@ -475,9 +483,26 @@ class EmbeddedGenerator:
             prompt = None
         b0 = int(np.floor(beat + 1e-6))
         positions = [(b0 + b) % max(1, beats_per_bar) for b in range(first, len(heard))]
+        band = None
+        if self.harmony_stems:  # what the band played in the same history beats
+            zero = np.zeros(12, np.float32)
+            band = np.stack([self.played_pcs.get(b, zero) for b in range(b0 + ends - keep, b0 + ends)])
         out = heard.copy()
-        out[first:] = self.harmony.predict(beat_chroma(feats, fpb), first - ends, positions, prompt)
+        out[first:] = self.harmony.predict(beat_chroma(feats, fpb), first - ends, positions, prompt, band)
         return out, first
+
+    def _remember_harmony(self, notes: list, b0: int, from_beat: int) -> None:
+        """Record the pitch classes the harmony stems' notes of a block starting at beat b0
+        sound in each of its beats from `from_beat` on (the harmony predictor's band history)."""
+        fpb = self.fpb
+        beats = np.zeros((self.T // fpb, 12), np.float32)
+        for nt in notes:
+            if nt.stem in self.harmony_stems:
+                beats[nt.start // fpb:-(-nt.end // fpb), nt.pitch % 12] = 1.0
+        for b in range(from_beat, len(beats)):
+            self.played_pcs[b0 + b] = beats[b]
+        for b in [b for b in self.played_pcs if b < b0 - 2 * self.harmony.shape["history"]]:
+            del self.played_pcs[b]
 
     def _heard_input(self, upto: int, spf: float) -> bool:
         """listen_first: was the input before sample `upto` ever audible (chroma is zero

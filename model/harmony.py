@@ -25,7 +25,7 @@ from torch import nn
 
 from model.features import BASS, CHROMA
 
-HISTORY = 32  # beats of input history (8 bars of 4/4)
+HISTORY = 32  # beats of input history (8 bars of 4/4) unless trained with another
 LOOKAHEAD = 4  # beats ahead predicted: 0 (the next) .. 3
 POSITIONS = 8  # beat-in-bar one-hot (a bar's beats beyond 8 share the last)
 FILE = "harmony.safetensors"
@@ -43,36 +43,55 @@ def beat_chroma(feats: np.ndarray, fpb: int) -> np.ndarray:
 
 
 class HarmonyPredictor(nn.Module):
-    """(history (B, HISTORY, 2, 12), ahead (B,), position (B,), prompt (B, P)) -> (B, 12) logits."""
+    """(history (B, HISTORY, 2, 12), ahead (B,), position (B,), prompt (B, P)[, band (B, HISTORY, 12)])
+    -> (B, 12) logits. band (a predictor made with band=True): the pitch classes the band's
+    own harmony stems sounded in each history beat (in training the true parts', live, what
+    the generator played)."""
 
-    def __init__(self, prompt_dim: int = 384, hidden: int = 384, history: int = HISTORY) -> None:
+    def __init__(self, prompt_dim: int = 384, hidden: int = 384, history: int = HISTORY, band: bool = False) -> None:
         super().__init__()
         self.shape = {"prompt_dim": int(prompt_dim), "hidden": int(hidden), "history": int(history)}
+        if band:  # written only when set: files of the first version load unchanged
+            self.shape["band"] = True
+        self.band = bool(band)
         self.prompt = nn.Linear(prompt_dim, hidden)
-        self.inp = nn.Linear(history * 24 + LOOKAHEAD + POSITIONS, hidden)
+        self.inp = nn.Linear(history * (36 if band else 24) + LOOKAHEAD + POSITIONS, hidden)
         self.body = nn.Sequential(nn.GELU(), nn.Dropout(0.1), nn.Linear(hidden, hidden), nn.GELU(),
                                   nn.Dropout(0.1), nn.Linear(hidden, 12))
 
-    def forward(self, history, ahead, position, prompt):
-        z = torch.cat([history.flatten(1), nn.functional.one_hot(ahead.clamp(0, LOOKAHEAD - 1), LOOKAHEAD).float(),
+    def forward(self, history, ahead, position, prompt, band=None):
+        parts = [history.flatten(1)]
+        if self.band:
+            parts.append(band.flatten(1) if band is not None else history.new_zeros(len(history), history.shape[1] * 12))
+        z = torch.cat(parts + [nn.functional.one_hot(ahead.clamp(0, LOOKAHEAD - 1), LOOKAHEAD).float(),
                        nn.functional.one_hot(position.clamp(0, POSITIONS - 1), POSITIONS).float()], 1)
         return self.body(self.inp(z) + self.prompt(prompt))
 
     @torch.inference_mode()
-    def predict(self, history: np.ndarray, first_ahead: int, positions: list[int], prompt: np.ndarray | None) -> np.ndarray:
+    def predict(self, history: np.ndarray, first_ahead: int, positions: list[int], prompt: np.ndarray | None,
+                band: np.ndarray | None = None) -> np.ndarray:
         """Probabilities (len(positions), 12) of beats first_ahead, first_ahead + 1, ... after
         the heard history (beats, 2, 12), the newest beat last (fewer than HISTORY beats: the
-        older ones count as silence); positions: each beat's place in its bar."""
+        older ones count as silence); positions: each beat's place in its bar; band (beats,
+        12): what the band's harmony stems sounded in the same history beats (ignored by a
+        predictor without band input; None: nothing)."""
         keep = self.shape["history"]
-        h = np.zeros((keep, 2, 12), np.float32)
-        if len(history):
-            h[-min(len(history), keep):] = history[-keep:]
+        h = _last(history, keep, (2, 12))
         n = len(positions)
         p = np.zeros(self.shape["prompt_dim"], np.float32) if prompt is None else np.asarray(prompt, np.float32)
+        bt = torch.from_numpy(_last(band if band is not None else np.zeros((0, 12)), keep, (12,)))[None].expand(n, -1, -1)
         logits = self(torch.from_numpy(h)[None].expand(n, -1, -1, -1),
                       torch.arange(first_ahead, first_ahead + n), torch.as_tensor(positions, dtype=torch.long),
-                      torch.from_numpy(p)[None].expand(n, -1))
+                      torch.from_numpy(p)[None].expand(n, -1), bt if self.band else None)
         return torch.sigmoid(logits).numpy()
+
+
+def _last(x: np.ndarray, keep: int, shape: tuple[int, ...]) -> np.ndarray:
+    """The last `keep` rows of x, zeros in front when it has fewer."""
+    out = np.zeros((keep, *shape), np.float32)
+    if len(x):
+        out[-min(len(x), keep):] = np.asarray(x, np.float32)[-keep:]
+    return out
 
 
 def save(model: HarmonyPredictor, path: Path, training: dict) -> None:
@@ -89,7 +108,7 @@ def load(path: Path) -> tuple[HarmonyPredictor, dict]:
         meta = f.metadata() or {}
     if meta.get("kind") != "harmony":
         raise ValueError(f"{path}: not a harmony predictor (metadata kind {meta.get('kind')!r})")
-    model = HarmonyPredictor(**json.loads(meta["shape"]))
+    model = HarmonyPredictor(**json.loads(meta["shape"]))  # "band" absent in first-version files
     model.load_state_dict(load_file(str(path)))
     return model.eval(), json.loads(meta.get("training", "{}"))
 
@@ -109,22 +128,26 @@ def piece_arrays(data, i: int, stems: tuple[str, ...] = TARGET_STEMS) -> tuple[n
     return x, y
 
 
-def examples(data, pieces, beats_per_bar: int = 4, stems: tuple[str, ...] = TARGET_STEMS) -> dict[str, np.ndarray]:
+def examples(data, pieces, beats_per_bar: int = 4, stems: tuple[str, ...] = TARGET_STEMS,
+             history: int = HISTORY) -> dict[str, np.ndarray]:
     """Every (piece, heard beats b >= 1, lookahead k) of the pieces: the history window before
-    beat b, k, the target beat's place in the bar, the piece's index and the target."""
-    hist, ahead, pos, piece, y = [], [], [], [], []
+    beat b, k, the target beat's place in the bar, the piece's index, the target and the
+    band's history (the targets of the history beats)."""
+    hist, ahead, pos, piece, y, band = [], [], [], [], [], []
     for i in pieces:
         x, t = piece_arrays(data, int(i), stems)
-        pad = np.concatenate([np.zeros((HISTORY, 2, 12), np.float32), x])
+        pad = np.concatenate([np.zeros((history, 2, 12), np.float32), x])
+        tpad = np.concatenate([np.zeros((history, 12), np.float32), t])
         for b in range(1, len(x)):
             for k in range(min(LOOKAHEAD, len(x) - b)):
-                hist.append(pad[b:b + HISTORY])
+                hist.append(pad[b:b + history])
+                band.append(tpad[b:b + history])
                 ahead.append(k)
                 pos.append((b + k) % beats_per_bar)
                 piece.append(int(i))
                 y.append(t[b + k])
     return {"history": np.asarray(hist, np.float32), "ahead": np.asarray(ahead), "position": np.asarray(pos),
-            "piece": np.asarray(piece), "target": np.asarray(y, np.float32)}
+            "piece": np.asarray(piece), "target": np.asarray(y, np.float32), "band": np.asarray(band, np.float32)}
 
 
 def top3_precision(prob: np.ndarray, target: np.ndarray) -> float:

@@ -30,6 +30,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--hidden", type=int, default=384)
     p.add_argument("--prompt-drop", type=float, default=0.1, help="share of examples trained without a prompt")
+    p.add_argument("--band", default="off", choices=("on", "off"),
+                   help="also read what the band's harmony stems sounded in the history beats (live: what "
+                        "the generator played; in training the true parts, corrupted as below)")
+    p.add_argument("--band-drop", type=float, default=0.2,
+                   help="--band on: share of examples trained with no band history at all")
+    p.add_argument("--band-noise", type=float, default=0.2,
+                   help="--band on: per history beat, the chance that it holds the beat before's pitch classes "
+                        "(a late chord change) and, per pitch class, that it is left out (a sparser part)")
+    p.add_argument("--history", type=int, default=32, help="beats of input history the predictor reads")
+    p.add_argument("--validate", default="",
+                   help="also score the held-out pieces of this cache (e.g. data/cache/extra1, which the "
+                        "core did not train on): choose settings there, not on --data's held-out split")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--plot", default="", help="also write the loss curve (PNG) here")
@@ -58,7 +70,10 @@ def train(args) -> dict:
     bad = [t for t in stems if t not in data.layout.stem_names or data.layout.spec(t).drums]
     if bad or not stems:
         raise ValueError(f"--targets: pitched stems of {', '.join(data.layout.stem_names)}; got {args.targets!r}")
-    tr, te = H.examples(data, train_pieces, stems=stems), H.examples(data, held, stems=stems)
+    if args.history < 1 or args.steps < 4:
+        raise ValueError(f"--history: at least one beat (got {args.history}); --steps: at least 4 (got {args.steps})")
+    tr = H.examples(data, train_pieces, stems=stems, history=args.history)
+    te = H.examples(data, held, stems=stems, history=args.history)
     if not len(tr["target"]) or not len(te["target"]):
         raise ValueError(f"{args.data}: needs training and held-out pieces")
     # each piece's style -> the embeddings of its label and paraphrases
@@ -74,9 +89,19 @@ def train(args) -> dict:
                 out[j] = e[rng.integers(len(e))]
         return out
 
-    model = H.HarmonyPredictor(prompt_dim=P, hidden=args.hidden)
+    band = args.band == "on"
+    model = H.HarmonyPredictor(prompt_dim=P, hidden=args.hidden, band=band, history=args.history)
+
+    def corrupt(b: torch.Tensor) -> torch.Tensor:
+        """The true band history, made as unreliable as a generator's own playing."""
+        late = torch.from_numpy(rng.random(b.shape[:2]) < args.band_noise)
+        b = torch.where(late[..., None], torch.cat([torch.zeros_like(b[:, :1]), b[:, :-1]], 1), b)
+        b = b * torch.from_numpy(rng.random(b.shape) >= args.band_noise).float()
+        return b * torch.from_numpy(rng.random((len(b), 1, 1)) >= args.band_drop).float()
+
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-2)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(1, args.steps), pct_start=0.05)
+    sched = torch.optim.lr_scheduler.OneCycleLR(  # a warm-up of 5 %, at least 2 steps
+        opt, max_lr=args.lr, total_steps=args.steps, pct_start=min(0.5, max(0.05, 2.0 / args.steps)))
     T = {k: torch.from_numpy(v) for k, v in tr.items()}
     log, run = [], []
     bar = tqdm(range(args.steps), desc="harmony predictor", disable=args.no_progress)
@@ -87,8 +112,9 @@ def train(args) -> dict:
         x = torch.roll(T["history"][i], r, -1)
         y = torch.roll(T["target"][i], r, -1)
         p = torch.from_numpy(prompts(tr["piece"][i.numpy()], args.prompt_drop))
+        b = corrupt(torch.roll(T["band"][i], r, -1)) if band else None
         loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            model(x, T["ahead"][i].long(), T["position"][i].long(), p), y)
+            model(x, T["ahead"][i].long(), T["position"][i].long(), p, b), y)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -99,23 +125,43 @@ def train(args) -> dict:
             bar.set_postfix(loss=f"{log[-1]['loss']:.4f}")
             run = []
     model.eval()
-    with torch.inference_mode():
-        prob = torch.sigmoid(model(torch.from_numpy(te["history"]), torch.from_numpy(te["ahead"]).long(),
-                                   torch.from_numpy(te["position"]).long(),
-                                   torch.from_numpy(prompts(te["piece"], 0.0)))).numpy()
-    last = te["history"][:, -1].sum(1)  # the last heard beat's chroma + bass chroma
+
+    def scores(ex: dict, pr: np.ndarray) -> dict:
+        """Top-3 precision per lookahead of the predictor (and of the last heard beat) on examples."""
+        def run(b) -> np.ndarray:
+            with torch.inference_mode():
+                return torch.sigmoid(model(torch.from_numpy(ex["history"]), torch.from_numpy(ex["ahead"]).long(),
+                                           torch.from_numpy(ex["position"]).long(), torch.from_numpy(pr), b)).numpy()
+        prob = run(torch.from_numpy(ex["band"]) if band else None)
+        silent = run(torch.zeros_like(torch.from_numpy(ex["band"]))) if band else None
+        last = ex["history"][:, -1].sum(1)  # the last heard beat's chroma + bass chroma
+        out = {}
+        for k in range(H.LOOKAHEAD):
+            m = ex["ahead"] == k
+            out[f"ahead {k}"] = {"predictor": round(H.top3_precision(prob[m], ex["target"][m]), 4),
+                                 "last heard beat": round(H.top3_precision(last[m], ex["target"][m]), 4)}
+            if band:  # "predictor" above read the true parts' history; here none
+                out[f"ahead {k}"]["predictor, no band history"] = round(H.top3_precision(silent[m], ex["target"][m]), 4)
+        return out
+
     report = {"data": [str(args.data)] + extra, "pieces": {"train": int(len(train_pieces)), "held_out": int(len(held))},
               "examples": {"train": int(len(tr["target"])), "held_out": int(len(te["target"]))},
-              "steps": args.steps, "hidden": args.hidden, "seed": args.seed, "final_loss": round(log[-1]["loss"], 4),
-              "top3_precision": {}, "time_s": round(time.time() - t0, 1)}
-    for k in range(H.LOOKAHEAD):
-        m = te["ahead"] == k
-        report["top3_precision"][f"ahead {k}"] = {"predictor": round(H.top3_precision(prob[m], te["target"][m]), 4),
-                                                  "last heard beat": round(H.top3_precision(last[m], te["target"][m]), 4)}
+              "steps": args.steps, "hidden": args.hidden, "history": args.history, "seed": args.seed, "band": band,
+              "final_loss": round(log[-1]["loss"], 4), "top3_precision": scores(te, prompts(te["piece"], 0.0)),
+              "time_s": round(time.time() - t0, 1)}
+    if band:
+        report["band_noise"], report["band_drop"] = args.band_noise, args.band_drop
+    if args.validate:
+        vd = CachedData(args.validate)
+        ve = H.examples(vd, vd.split(True), stems=stems, history=args.history)
+        vt = {st: vd.prompt_embedding[vd.prompt_style == st] for st in vd.styles}
+        pr = np.stack([vt[vd.pieces.style[i]][0] for i in ve["piece"]]).astype(np.float32)  # each style's label
+        report["validation"] = {"data": str(args.validate), "pieces": int(len(vd.split(True))), "top3_precision": scores(ve, pr)}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     report["targets"] = list(stems)
-    H.save(model, out, {k: report[k] for k in ("pieces", "steps", "hidden", "seed", "final_loss", "time_s", "targets")}
+    H.save(model, out, {k: report[k] for k in ("pieces", "steps", "hidden", "history", "seed", "band", "final_loss", "time_s",
+                                               "targets")}
            | {"data": report["data"], "top3_precision_ahead_0": report["top3_precision"]["ahead 0"]["predictor"]})
     report["out"] = str(out)
     if args.plot:
@@ -148,4 +194,6 @@ def main(args: argparse.Namespace) -> int:
         print(f"harmony predictor -> {report['out']} ({report['time_s']} s, loss {report['final_loss']})")
         for k, v in report["top3_precision"].items():
             print(f"  {k}: top-3 precision {v['predictor']:.3f} (last heard beat {v['last heard beat']:.3f})")
+        for k, v in report.get("validation", {}).get("top3_precision", {}).items():
+            print(f"  validation, {k}: top-3 precision {v['predictor']:.3f} (last heard beat {v['last heard beat']:.3f})")
     return 0

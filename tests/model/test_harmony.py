@@ -49,6 +49,22 @@ def test_predictor_round_trips_through_safetensors_and_refuses_other_files(tmp_p
         H.load(CHECKPOINT / "model.safetensors")
 
 
+def test_a_predictor_with_band_input_reads_the_bands_history(tmp_path):
+    torch.manual_seed(0)
+    m = H.HarmonyPredictor(prompt_dim=8, hidden=16, history=6, band=True).eval()
+    H.save(m, tmp_path / "b.safetensors", {"targets": ["bass"]})
+    back, _ = H.load(tmp_path / "b.safetensors")
+    assert back.band and back.shape == {"prompt_dim": 8, "hidden": 16, "history": 6, "band": True}
+    assert "band" not in H.HarmonyPredictor(prompt_dim=8, hidden=16).shape  # first-version files unchanged
+    hist = np.random.default_rng(0).random((9, 2, 12)).astype(np.float32)
+    band = np.zeros((3, 12), np.float32)
+    band[-1, 7] = 1.0
+    p = back.predict(hist, 0, [1], None, band)
+    assert p.shape == (1, 12)
+    assert not np.allclose(p, back.predict(hist, 0, [1], None)), "the band's history is an input"
+    np.testing.assert_array_equal(back.predict(hist, 0, [1], None, np.zeros((0, 12))), back.predict(hist, 0, [1], None))
+
+
 def test_the_decoder_weighs_each_beats_prior_on_its_own():
     """agree_on_chords with one weight per beat: a beat with weight 0 keeps the roll's own
     strongest pitch class, a beat with a large weight takes the prior's."""
@@ -103,6 +119,41 @@ def test_the_generator_predicts_the_beats_not_heard_yet(ckpt_with_harmony):
     np.testing.assert_allclose(g.stream.mixed_prompt.numpy(), mixed, atol=1e-6)  # what the predictor hears
 
 
+def test_a_band_predictor_hears_what_the_generator_played(ckpt_with_harmony, tmp_path):
+    """With a band predictor the generator records the pitch classes its bass and keys
+    sounded per beat since play (a re-plan keeps the beats already played) and hands the
+    history beats' record to the predictor."""
+    folder = tmp_path / "band"
+    shutil.copytree(ckpt_with_harmony, folder)
+    torch.manual_seed(2)
+    H.save(H.HarmonyPredictor(prompt_dim=384, hidden=16, history=8, band=True).eval(), folder / H.FILE,
+           {"targets": ["bass", "keys"]})
+    g = create(SR, checkpoint=folder, prompt_encoder="table", threads=1)
+    assert g.harmony.band and g.harmony_stems == ("bass", "keys")
+    from model.codec import GridNote
+    notes = [GridNote("bass", 40, 100, 0, 6), GridNote("keys", 67, 90, 12, 16), GridNote("drums", 36, 100, 0, 1)]
+    g._remember_harmony(notes, 8, 0)
+    assert sorted(g.played_pcs) == [8, 9, 10, 11]
+    assert np.flatnonzero(g.played_pcs[8]).tolist() == [4] and np.flatnonzero(g.played_pcs[9]).tolist() == [4]
+    assert not g.played_pcs[10].any() and np.flatnonzero(g.played_pcs[11]).tolist() == [7]
+    g._remember_harmony([GridNote("keys", 60, 90, 0, 16)], 8, 2)  # a re-plan after two beats played
+    assert np.flatnonzero(g.played_pcs[9]).tolist() == [4] and np.flatnonzero(g.played_pcs[10]).tolist() == [0]
+    seen = []
+    predict = g.harmony.predict
+    g.harmony.predict = lambda *a: seen.append(a[4]) or predict(*a)  # noqa: E731
+    spf = SR * 60 / 120 / 4
+    g.observe(np.zeros((int(4 * 16 * spf), 1), np.float32), [])
+    g._anticipate(np.zeros((4, 12), np.float32), int(3 * 16 * spf), 0, spf, 12.0, 4)
+    assert seen[-1].shape == (8, 12)
+    assert not seen[-1][:4].any(), "beats 4-7 were not played: silence"
+    np.testing.assert_array_equal(seen[-1][4:], np.stack([g.played_pcs[b] for b in range(8, 12)]))
+    g.reset()
+    assert g.played_pcs == {}
+    blocks = _run(g, 3, beats=1.0, midi=[MidiEvent(0, bytes([0x90, 64, 100]))])  # the whole path
+    played = {(b, pc) for b, v in g.played_pcs.items() for pc in np.flatnonzero(v)}
+    assert len(blocks) == 3 and all(b >= 0 for b, _ in played)
+
+
 def test_harmony_asked_for_without_its_file_is_an_error_and_the_checkpoints_choice_a_warning(
         ckpt_with_harmony, tmp_path, caplog):
     folder = tmp_path / "copy"
@@ -146,6 +197,15 @@ def test_lmdm_harmony_train_on_a_tiny_dataset(tmp_path, capsys):
     for v in r["top3_precision"].values():
         assert 0.0 <= v["predictor"] <= 1.0 and 0.0 <= v["last heard beat"] <= 1.0
     assert H.load(out)[0].shape["hidden"] == 32 and (tmp_path / "loss.png").stat().st_size > 1000
-    assert r["targets"] == ["bass", "keys"]
+    assert r["targets"] == ["bass", "keys"] and r["band"] is False and r["history"] == 32
+    assert lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--steps", "20",
+                 "--hidden", "16", "--history", "8", "--band", "on", "--validate", str(tmp_path / "data"),
+                 "--json", "--no-progress"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    m = H.load(out)[0]
+    assert m.band and m.shape["history"] == 8 and r["band_noise"] == 0.2
+    assert r["validation"]["pieces"] == len(CachedData(tmp_path / "data").split(True))
+    assert all(0 <= v["predictor"] <= 1 and "predictor, no band history" in v
+               for v in r["validation"]["top3_precision"].values())
     with pytest.raises(ValueError, match="--targets"):
         lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--targets", "drums"])
