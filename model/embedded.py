@@ -260,8 +260,10 @@ class EmbeddedGenerator:
             path = Path(checkpoint or CHECKPOINT) / FILE
             if path.exists():
                 self.harmony, facts = load_harmony(path)
-                if self.harmony.band:
-                    self.harmony_stems = tuple(facts.get("targets", TARGET_STEMS))
+                if self.harmony.band:  # "band": the stems it learnt to read
+                    band = facts.get("band")
+                    self.harmony_stems = tuple(band) if isinstance(band, list) and band else \
+                        tuple(facts.get("targets", TARGET_STEMS))
             elif harmony:
                 raise FileNotFoundError(f"{path} not found: train it with `lmdm harmony train --out {path}`")
             else:

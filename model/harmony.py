@@ -129,15 +129,17 @@ def piece_arrays(data, i: int, stems: tuple[str, ...] = TARGET_STEMS) -> tuple[n
 
 
 def examples(data, pieces, beats_per_bar: int = 4, stems: tuple[str, ...] = TARGET_STEMS,
-             history: int = HISTORY) -> dict[str, np.ndarray]:
+             history: int = HISTORY, band_stems: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """Every (piece, heard beats b >= 1, lookahead k) of the pieces: the history window before
     beat b, k, the target beat's place in the bar, the piece's index, the target and the
-    band's history (the targets of the history beats)."""
+    band's history (the pitch classes band_stems sound in the history beats; default: the
+    target stems')."""
     hist, ahead, pos, piece, y, band = [], [], [], [], [], []
     for i in pieces:
         x, t = piece_arrays(data, int(i), stems)
+        played = piece_arrays(data, int(i), band_stems)[1] if band_stems and band_stems != stems else t
         pad = np.concatenate([np.zeros((history, 2, 12), np.float32), x])
-        tpad = np.concatenate([np.zeros((history, 12), np.float32), t])
+        tpad = np.concatenate([np.zeros((history, 12), np.float32), played])
         for b in range(1, len(x)):
             for k in range(min(LOOKAHEAD, len(x) - b)):
                 hist.append(pad[b:b + history])

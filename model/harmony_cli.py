@@ -30,13 +30,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--hidden", type=int, default=384)
     p.add_argument("--prompt-drop", type=float, default=0.1, help="share of examples trained without a prompt")
-    p.add_argument("--band", default="off", choices=("on", "off"),
-                   help="also read what the band's harmony stems sounded in the history beats (live: what "
-                        "the generator played; in training the true parts, corrupted as below)")
+    p.add_argument("--band", default="",
+                   help="comma-separated pitched stems (e.g. bass,keys): also read what they sounded in the history "
+                        "beats (live: what the generator played; in training the true parts, corrupted as below); "
+                        "empty (the default): not at all")
     p.add_argument("--band-drop", type=float, default=0.2,
-                   help="--band on: share of examples trained with no band history at all")
+                   help="with --band: share of examples trained with no band history at all")
     p.add_argument("--band-noise", type=float, default=0.2,
-                   help="--band on: per history beat, the chance that it holds the beat before's pitch classes "
+                   help="with --band: per history beat, the chance that it holds the beat before's pitch classes "
                         "(a late chord change) and, per pitch class, that it is left out (a sparser part)")
     p.add_argument("--history", type=int, default=32, help="beats of input history the predictor reads")
     p.add_argument("--validate", default="",
@@ -70,10 +71,14 @@ def train(args) -> dict:
     bad = [t for t in stems if t not in data.layout.stem_names or data.layout.spec(t).drums]
     if bad or not stems:
         raise ValueError(f"--targets: pitched stems of {', '.join(data.layout.stem_names)}; got {args.targets!r}")
+    band_stems = tuple(t.strip() for t in str(args.band).split(",") if t.strip())
+    bad = [t for t in band_stems if t not in data.layout.stem_names or data.layout.spec(t).drums]
+    if bad:
+        raise ValueError(f"--band: pitched stems of {', '.join(data.layout.stem_names)}; got {args.band!r}")
     if args.history < 1 or args.steps < 4:
         raise ValueError(f"--history: at least one beat (got {args.history}); --steps: at least 4 (got {args.steps})")
-    tr = H.examples(data, train_pieces, stems=stems, history=args.history)
-    te = H.examples(data, held, stems=stems, history=args.history)
+    tr = H.examples(data, train_pieces, stems=stems, history=args.history, band_stems=band_stems)
+    te = H.examples(data, held, stems=stems, history=args.history, band_stems=band_stems)
     if not len(tr["target"]) or not len(te["target"]):
         raise ValueError(f"{args.data}: needs training and held-out pieces")
     # each piece's style -> the embeddings of its label and paraphrases
@@ -89,7 +94,7 @@ def train(args) -> dict:
                 out[j] = e[rng.integers(len(e))]
         return out
 
-    band = args.band == "on"
+    band = bool(band_stems)
     model = H.HarmonyPredictor(prompt_dim=P, hidden=args.hidden, band=band, history=args.history)
 
     def corrupt(b: torch.Tensor) -> torch.Tensor:
@@ -146,14 +151,14 @@ def train(args) -> dict:
 
     report = {"data": [str(args.data)] + extra, "pieces": {"train": int(len(train_pieces)), "held_out": int(len(held))},
               "examples": {"train": int(len(tr["target"])), "held_out": int(len(te["target"]))},
-              "steps": args.steps, "hidden": args.hidden, "history": args.history, "seed": args.seed, "band": band,
+              "steps": args.steps, "hidden": args.hidden, "history": args.history, "seed": args.seed, "band": list(band_stems),
               "final_loss": round(log[-1]["loss"], 4), "top3_precision": scores(te, prompts(te["piece"], 0.0)),
               "time_s": round(time.time() - t0, 1)}
     if band:
         report["band_noise"], report["band_drop"] = args.band_noise, args.band_drop
     if args.validate:
         vd = CachedData(args.validate)
-        ve = H.examples(vd, vd.split(True), stems=stems, history=args.history)
+        ve = H.examples(vd, vd.split(True), stems=stems, history=args.history, band_stems=band_stems)
         vt = {st: vd.prompt_embedding[vd.prompt_style == st] for st in vd.styles}
         pr = np.stack([vt[vd.pieces.style[i]][0] for i in ve["piece"]]).astype(np.float32)  # each style's label
         report["validation"] = {"data": str(args.validate), "pieces": int(len(vd.split(True))), "top3_precision": scores(ve, pr)}

@@ -127,7 +127,7 @@ def test_a_band_predictor_hears_what_the_generator_played(ckpt_with_harmony, tmp
     shutil.copytree(ckpt_with_harmony, folder)
     torch.manual_seed(2)
     H.save(H.HarmonyPredictor(prompt_dim=384, hidden=16, history=8, band=True).eval(), folder / H.FILE,
-           {"targets": ["bass", "keys"]})
+           {"targets": ["bass", "keys"], "band": ["bass", "keys"]})
     g = create(SR, checkpoint=folder, prompt_encoder="table", threads=1)
     assert g.harmony.band and g.harmony_stems == ("bass", "keys")
     from model.codec import GridNote
@@ -197,15 +197,17 @@ def test_lmdm_harmony_train_on_a_tiny_dataset(tmp_path, capsys):
     for v in r["top3_precision"].values():
         assert 0.0 <= v["predictor"] <= 1.0 and 0.0 <= v["last heard beat"] <= 1.0
     assert H.load(out)[0].shape["hidden"] == 32 and (tmp_path / "loss.png").stat().st_size > 1000
-    assert r["targets"] == ["bass", "keys"] and r["band"] is False and r["history"] == 32
+    assert r["targets"] == ["bass", "keys"] and r["band"] == [] and r["history"] == 32
     assert lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--steps", "20",
-                 "--hidden", "16", "--history", "8", "--band", "on", "--validate", str(tmp_path / "data"),
+                 "--hidden", "16", "--history", "8", "--band", "bass", "--validate", str(tmp_path / "data"),
                  "--json", "--no-progress"]) == 0
     r = json.loads(capsys.readouterr().out)
     m = H.load(out)[0]
-    assert m.band and m.shape["history"] == 8 and r["band_noise"] == 0.2
+    assert m.band and m.shape["history"] == 8 and r["band_noise"] == 0.2 and r["band"] == ["bass"]
     assert r["validation"]["pieces"] == len(CachedData(tmp_path / "data").split(True))
     assert all(0 <= v["predictor"] <= 1 and "predictor, no band history" in v
                for v in r["validation"]["top3_precision"].values())
     with pytest.raises(ValueError, match="--targets"):
         lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--targets", "drums"])
+    with pytest.raises(ValueError, match="--band"):
+        lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--band", "bass,tuba"])
