@@ -128,18 +128,38 @@ def piece_arrays(data, i: int, stems: tuple[str, ...] = TARGET_STEMS) -> tuple[n
     return x, y
 
 
+def roll_pitch_classes(roll: np.ndarray, layout, stems: tuple[str, ...]) -> np.ndarray:
+    """A roll (frames, channels), frames a whole number of beats -> (beats, 12) 0/1: the
+    pitch classes `stems` sound (any non-zero frame) in each beat."""
+    fpb = layout.frames_per_beat
+    n = len(roll) // fpb
+    out = np.zeros((n, 12), np.float32)
+    for st in stems:
+        low = layout.spec(st).low
+        on = roll[:n * fpb, layout.slice(st)].reshape(n, fpb, -1).max(1) > 0  # (beats, pitches)
+        for j in np.flatnonzero(on.any(0)):
+            out[on[:, j], (low + j) % 12] = 1.0
+    return out
+
+
 def examples(data, pieces, beats_per_bar: int = 4, stems: tuple[str, ...] = TARGET_STEMS,
-             history: int = HISTORY, band_stems: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+             history: int = HISTORY, band_stems: tuple[str, ...] = (), played=None) -> dict[str, np.ndarray]:
     """Every (piece, heard beats b >= 1, lookahead k) of the pieces: the history window before
     beat b, k, the target beat's place in the bar, the piece's index, the target and the
-    band's history (the pitch classes band_stems sound in the history beats; default: the
-    target stems')."""
+    band's history: the pitch classes band_stems sound in the history beats (default: the
+    target stems'), from played(i) -> (beats, 12) where it gives one (what a generator
+    played, lmdm data rollouts), else from the true parts."""
     hist, ahead, pos, piece, y, band = [], [], [], [], [], []
     for i in pieces:
         x, t = piece_arrays(data, int(i), stems)
-        played = piece_arrays(data, int(i), band_stems)[1] if band_stems and band_stems != stems else t
+        played_i = None if played is None else played(int(i))
+        if played_i is not None:
+            band_i = np.zeros_like(t)
+            band_i[:min(len(t), len(played_i))] = played_i[:len(t)]
+        else:
+            band_i = piece_arrays(data, int(i), band_stems)[1] if band_stems and band_stems != stems else t
         pad = np.concatenate([np.zeros((history, 2, 12), np.float32), x])
-        tpad = np.concatenate([np.zeros((history, 12), np.float32), played])
+        tpad = np.concatenate([np.zeros((history, 12), np.float32), band_i])
         for b in range(1, len(x)):
             for k in range(min(LOOKAHEAD, len(x) - b)):
                 hist.append(pad[b:b + history])

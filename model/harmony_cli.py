@@ -34,6 +34,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="comma-separated pitched stems (e.g. bass,keys): also read what they sounded in the history "
                         "beats (live: what the generator played; in training the true parts, corrupted as below); "
                         "empty (the default): not at all")
+    p.add_argument("--band-rollouts", default="",
+                   help="with --band: an `lmdm data rollouts` file; the band history of the pieces it streamed is "
+                        "what the generator played there (the rest: the true parts)")
     p.add_argument("--band-drop", type=float, default=0.2,
                    help="with --band: share of examples trained with no band history at all")
     p.add_argument("--band-noise", type=float, default=0.2,
@@ -77,8 +80,20 @@ def train(args) -> dict:
         raise ValueError(f"--band: pitched stems of {', '.join(data.layout.stem_names)}; got {args.band!r}")
     if args.history < 1 or args.steps < 4:
         raise ValueError(f"--history: at least one beat (got {args.history}); --steps: at least 4 (got {args.steps})")
-    tr = H.examples(data, train_pieces, stems=stems, history=args.history, band_stems=band_stems)
-    te = H.examples(data, held, stems=stems, history=args.history, band_stems=band_stems)
+    played = None
+    if args.band_rollouts:
+        if not band_stems:
+            raise ValueError("--band-rollouts needs --band")
+        from model.data.rollouts import load_rollouts
+        roll, streamed = load_rollouts(args.band_rollouts, len(data.roll), len(data.pieces.name))
+
+        def played(i: int):
+            if not streamed[i]:
+                return None
+            o = int(data.pieces.offset[i])
+            return H.roll_pitch_classes(roll[o:o + int(data.pieces.n_frames[i])], data.layout, band_stems)
+    tr = H.examples(data, train_pieces, stems=stems, history=args.history, band_stems=band_stems, played=played)
+    te = H.examples(data, held, stems=stems, history=args.history, band_stems=band_stems, played=played)
     if not len(tr["target"]) or not len(te["target"]):
         raise ValueError(f"{args.data}: needs training and held-out pieces")
     # each piece's style -> the embeddings of its label and paraphrases
@@ -156,6 +171,7 @@ def train(args) -> dict:
               "time_s": round(time.time() - t0, 1)}
     if band:
         report["band_noise"], report["band_drop"] = args.band_noise, args.band_drop
+        report["band_rollouts"] = args.band_rollouts
     if args.validate:
         vd = CachedData(args.validate)
         ve = H.examples(vd, vd.split(True), stems=stems, history=args.history, band_stems=band_stems)
@@ -165,8 +181,9 @@ def train(args) -> dict:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     report["targets"] = list(stems)
-    H.save(model, out, {k: report[k] for k in ("pieces", "steps", "hidden", "history", "seed", "band", "final_loss", "time_s",
-                                               "targets")}
+    H.save(model, out, {k: report[k] for k in ("pieces", "steps", "hidden", "history", "seed", "band", "band_noise",
+                                               "band_drop", "band_rollouts", "final_loss", "time_s", "targets")
+                        if k in report}
            | {"data": report["data"], "top3_precision_ahead_0": report["top3_precision"]["ahead 0"]["predictor"]})
     report["out"] = str(out)
     if args.plot:

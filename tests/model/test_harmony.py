@@ -65,6 +65,17 @@ def test_a_predictor_with_band_input_reads_the_bands_history(tmp_path):
     np.testing.assert_array_equal(back.predict(hist, 0, [1], None, np.zeros((0, 12))), back.predict(hist, 0, [1], None))
 
 
+def test_roll_pitch_classes_marks_every_beat_a_stems_note_sounds_in():
+    from model.codec import GridNote, encode
+    notes = [GridNote("bass", 40, 100, 2, 9), GridNote("keys", 67, 80, 8, 12), GridNote("lead", 74, 80, 0, 16),
+             GridNote("drums", 36, 100, 0, 1)]
+    roll = encode(notes, 16, DEFAULT_LAYOUT)
+    pcs = H.roll_pitch_classes(roll, DEFAULT_LAYOUT, ("bass", "keys"))
+    assert pcs.shape == (4, 12)
+    assert [np.flatnonzero(b).tolist() for b in pcs] == [[4], [4], [4, 7], []]
+    assert np.flatnonzero(H.roll_pitch_classes(roll, DEFAULT_LAYOUT, ("lead",))[3]).tolist() == [2]
+
+
 def test_the_decoder_weighs_each_beats_prior_on_its_own():
     """agree_on_chords with one weight per beat: a beat with weight 0 keeps the roll's own
     strongest pitch class, a beat with a large weight takes the prior's."""
@@ -173,6 +184,7 @@ def test_the_shipped_checkpoint_uses_its_predictor():
     assert meta["sampling"]["harmony"] is True
     m, training = H.load(CHECKPOINT / H.FILE)
     assert m.shape["prompt_dim"] == 384 and training["top3_precision_ahead_0"] > 0.5
+    assert m.band and training["band"] == ["bass", "keys"], "it reads what the band played (trained on rollouts)"
     assert sum(p.stat().st_size for p in CHECKPOINT.iterdir()) < 25e6
 
 
@@ -211,3 +223,33 @@ def test_lmdm_harmony_train_on_a_tiny_dataset(tmp_path, capsys):
         lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--targets", "drums"])
     with pytest.raises(ValueError, match="--band"):
         lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--band", "bass,tuba"])
+    # the band history from what a generator played (an `lmdm data rollouts` file): here the
+    # true roll shifted by 7 channels, for the first training piece only
+    data = CachedData(tmp_path / "data")
+    first = int(data.split(False)[0])
+    o, n = int(data.pieces.offset[first]), int(data.pieces.n_frames[first])
+    roll = np.zeros(data.roll.shape, np.float16)
+    roll[o:o + n] = np.roll(np.asarray(data.roll[o:o + n]), 7, axis=1)
+    streamed = np.zeros(len(data.pieces.name), bool)
+    streamed[first] = True
+    np.savez_compressed(tmp_path / "r.npz", roll=roll, pieces=streamed, meta=np.array("{}"))
+    played = H.roll_pitch_classes(roll[o:o + n], data.layout, ("bass", "keys"))
+    ex = H.examples(data, [first, int(data.split(False)[1])], band_stems=("bass", "keys"),
+                    played=lambda i: played if i == first else None)
+    def last_window(sel, source):  # the history before the piece's last beat (shorter pieces: zeros first)
+        win = ex["band"][sel][ex["ahead"][sel] == 0][-1]
+        k = min(H.HISTORY, len(source) - 1)
+        assert not win[:H.HISTORY - k].any()
+        np.testing.assert_array_equal(win[H.HISTORY - k:], source[len(source) - 1 - k:-1])
+    mine = ex["piece"] == first
+    assert played.any() and not np.array_equal(played, H.piece_arrays(data, first)[1])
+    last_window(mine, played)
+    last_window(~mine, H.piece_arrays(data, int(data.split(False)[1]))[1])
+    assert lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--steps", "10",
+                 "--hidden", "16", "--band", "bass,keys", "--band-rollouts", str(tmp_path / "r.npz"),
+                 "--band-noise", "0", "--json", "--no-progress"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["band_rollouts"] == str(tmp_path / "r.npz") and H.load(out)[0].band
+    with pytest.raises(ValueError, match="needs --band"):
+        lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out),
+              "--band-rollouts", str(tmp_path / "r.npz")])
