@@ -35,8 +35,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "beats (live: what the generator played; in training the true parts, corrupted as below); "
                         "empty (the default): not at all")
     p.add_argument("--band-rollouts", default="",
-                   help="with --band: an `lmdm data rollouts` file; the band history of the pieces it streamed is "
-                        "what the generator played there (the rest: the true parts)")
+                   help="with --band: `lmdm data rollouts` files (comma-separated; each adds every training piece "
+                        "once more): the band history of the pieces streamed is what the generator played there "
+                        "(the rest: the true parts)")
     p.add_argument("--band-drop", type=float, default=0.2,
                    help="with --band: share of examples trained with no band history at all")
     p.add_argument("--band-noise", type=float, default=0.2,
@@ -80,20 +81,29 @@ def train(args) -> dict:
         raise ValueError(f"--band: pitched stems of {', '.join(data.layout.stem_names)}; got {args.band!r}")
     if args.history < 1 or args.steps < 4:
         raise ValueError(f"--history: at least one beat (got {args.history}); --steps: at least 4 (got {args.steps})")
-    played = None
-    if args.band_rollouts:
+    sources = [None]  # where each training piece's band history comes from: the true parts
+    files = [f.strip() for f in str(args.band_rollouts).split(",") if f.strip()]
+    if files:
         if not band_stems:
             raise ValueError("--band-rollouts needs --band")
         from model.data.rollouts import load_rollouts
-        roll, streamed = load_rollouts(args.band_rollouts, len(data.roll), len(data.pieces.name))
 
-        def played(i: int):
-            if not streamed[i]:
-                return None
-            o = int(data.pieces.offset[i])
-            return H.roll_pitch_classes(roll[o:o + int(data.pieces.n_frames[i])], data.layout, band_stems)
-    tr = H.examples(data, train_pieces, stems=stems, history=args.history, band_stems=band_stems, played=played)
-    te = H.examples(data, held, stems=stems, history=args.history, band_stems=band_stems, played=played)
+        def played_in(path: str):
+            roll, streamed = load_rollouts(path, len(data.roll), len(data.pieces.name))
+
+            def played(i: int):
+                if not streamed[i]:
+                    return None
+                o = int(data.pieces.offset[i])
+                return H.roll_pitch_classes(roll[o:o + int(data.pieces.n_frames[i])], data.layout, band_stems)
+            return played
+        sources = [played_in(f) for f in files]
+    # several rollout files: every training piece once per file
+    parts = [H.examples(data, train_pieces, stems=stems, history=args.history, band_stems=band_stems, played=src)
+             for src in sources]
+    tr = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if len(parts) > 1 else parts[0]
+    del parts
+    te = H.examples(data, held, stems=stems, history=args.history, band_stems=band_stems, played=sources[0])
     if not len(tr["target"]) or not len(te["target"]):
         raise ValueError(f"{args.data}: needs training and held-out pieces")
     # each piece's style -> the embeddings of its label and paraphrases

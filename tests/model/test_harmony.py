@@ -250,6 +250,11 @@ def test_lmdm_harmony_train_on_a_tiny_dataset(tmp_path, capsys):
                  "--band-noise", "0", "--json", "--no-progress"]) == 0
     r = json.loads(capsys.readouterr().out)
     assert r["band_rollouts"] == str(tmp_path / "r.npz") and H.load(out)[0].band
+    both = f"{tmp_path / 'r.npz'},{tmp_path / 'r.npz'}"  # two rollout files: every training piece twice
+    assert lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out), "--steps", "10",
+                 "--hidden", "16", "--band", "bass,keys", "--band-rollouts", both, "--json", "--no-progress"]) == 0
+    r2 = json.loads(capsys.readouterr().out)
+    assert r2["examples"]["train"] == 2 * r["examples"]["train"] and r2["examples"]["held_out"] == r["examples"]["held_out"]
     with pytest.raises(ValueError, match="needs --band"):
         lmdm(["harmony", "train", "--data", str(tmp_path / "data"), "--out", str(out),
               "--band-rollouts", str(tmp_path / "r.npz")])
