@@ -454,8 +454,11 @@ class EmbeddedGenerator:
         if self.own_context:  # otherwise the next block masks this one out anyway
             self._replace_newest_context(to_latent(encode(notes, T, self.layout)))
         if self.harmony_stems and not free:
+            b0 = int(np.floor(beat + 1e-6))
+            if not again and self.played_pcs and b0 <= max(self.played_pcs) - self.T // self.fpb:
+                self.played_pcs.clear()  # play started again (beats count from 0) without a reset
             # a re-plan keeps the beats already played (first = -frames played)
-            self._remember_harmony(notes, int(np.floor(beat + 1e-6)), max(0, -first) // self.fpb if again else 0)
+            self._remember_harmony(notes, b0, max(0, -first) // self.fpb if again else 0)
         self.frame_cursor += T
         self.plan_prev, self.plan_vis = self.prev_span, visible
         self.prev_span = (start, spf)

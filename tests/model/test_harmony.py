@@ -163,6 +163,13 @@ def test_a_band_predictor_hears_what_the_generator_played(ckpt_with_harmony, tmp
     blocks = _run(g, 3, beats=1.0, midi=[MidiEvent(0, bytes([0x90, 64, 100]))])  # the whole path
     played = {(b, pc) for b, v in g.played_pcs.items() for pc in np.flatnonzero(v)}
     assert len(blocks) == 3 and all(b >= 0 for b, _ in played)
+    # play again from beat 0 without a reset: the last take's beats are forgotten
+    from model.api import Block, Controls
+    g.played_pcs.update({b: np.ones(12, np.float32) for b in range(40)})
+    n = int(SR * 60 / 120 * 4)
+    g.observe(np.zeros((n, 1), np.float32), [])
+    g.generate(Block(0, 0.0, 4.0, 120.0, n, 0, -SR // 20, "accompany"), Controls(seed=1))
+    assert len(g.played_pcs) == 4 and max(g.played_pcs) < 5, "only the new take's bar (after the buffered beat)"
 
 
 def test_harmony_asked_for_without_its_file_is_an_error_and_the_checkpoints_choice_a_warning(
