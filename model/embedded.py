@@ -261,9 +261,7 @@ class EmbeddedGenerator:
             if path.exists():
                 self.harmony, facts = load_harmony(path)
                 if self.harmony.band:  # "band": the stems it learnt to read
-                    band = facts.get("band")
-                    self.harmony_stems = tuple(band) if isinstance(band, list) and band else \
-                        tuple(facts.get("targets", TARGET_STEMS))
+                    self.harmony_stems = tuple(facts.get("band") or facts.get("targets", TARGET_STEMS))
             elif harmony:
                 raise FileNotFoundError(f"{path} not found: train it with `lmdm harmony train --out {path}`")
             else:

@@ -146,30 +146,33 @@ def examples(data, pieces, beats_per_bar: int = 4, stems: tuple[str, ...] = TARG
              history: int = HISTORY, band_stems: tuple[str, ...] = (), played=None) -> dict[str, np.ndarray]:
     """Every (piece, heard beats b >= 1, lookahead k) of the pieces: the history window before
     beat b, k, the target beat's place in the bar, the piece's index, the target and the
-    band's history: the pitch classes band_stems sound in the history beats (default: the
-    target stems'), from played(i) -> (beats, 12) where it gives one (what a generator
-    played, lmdm data rollouts), else from the true parts."""
+    band's history when band_stems are given: the pitch classes they sound in the history
+    beats, from played(i) -> (beats, 12) where it gives one (what a generator played, lmdm
+    data rollouts), else from the true parts."""
     hist, ahead, pos, piece, y, band = [], [], [], [], [], []
     for i in pieces:
         x, t = piece_arrays(data, int(i), stems)
-        played_i = None if played is None else played(int(i))
-        if played_i is not None:
-            band_i = np.zeros_like(t)
-            band_i[:min(len(t), len(played_i))] = played_i[:len(t)]
-        else:
-            band_i = piece_arrays(data, int(i), band_stems)[1] if band_stems and band_stems != stems else t
         pad = np.concatenate([np.zeros((history, 2, 12), np.float32), x])
-        tpad = np.concatenate([np.zeros((history, 12), np.float32), band_i])
+        if band_stems:
+            played_i = None if played is None else played(int(i))
+            if played_i is not None:
+                band_i = np.zeros_like(t)
+                band_i[:min(len(t), len(played_i))] = played_i[:len(t)]
+            else:
+                band_i = t if band_stems == stems else piece_arrays(data, int(i), band_stems)[1]
+            tpad = np.concatenate([np.zeros((history, 12), np.float32), band_i])
         for b in range(1, len(x)):
             for k in range(min(LOOKAHEAD, len(x) - b)):
                 hist.append(pad[b:b + history])
-                band.append(tpad[b:b + history])
+                if band_stems:
+                    band.append(tpad[b:b + history])
                 ahead.append(k)
                 pos.append((b + k) % beats_per_bar)
                 piece.append(int(i))
                 y.append(t[b + k])
     return {"history": np.asarray(hist, np.float32), "ahead": np.asarray(ahead), "position": np.asarray(pos),
-            "piece": np.asarray(piece), "target": np.asarray(y, np.float32), "band": np.asarray(band, np.float32)}
+            "piece": np.asarray(piece), "target": np.asarray(y, np.float32),
+            **({"band": np.asarray(band, np.float32)} if band_stems else {})}
 
 
 def top3_precision(prob: np.ndarray, target: np.ndarray) -> float:
