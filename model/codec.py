@@ -249,6 +249,10 @@ class DecodeOptions:
     # ONSET_BASE, kept by a low or relative threshold) would otherwise all come out at
     # velocity 1 and be inaudible
     min_velocity: int = 1
+    # groove, per pitched stem (a missing stem: 0 = off): its onset threshold drops by this
+    # share at frames where the decoded drums hit (any class) and rises by it elsewhere, so
+    # the stem starts its notes with the drummer; a block whose drums never hit is left alone
+    groove: dict[str, float] | None = None
 
 
 EXACT = DecodeOptions()  # the round-trip decoder
@@ -275,12 +279,19 @@ def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
             weight = np.where(np.arange(len(heard)) >= predicted, options.harmony_prior, options.heard_prior)
         roll = agree_on_chords(roll, layout, options.chord_tones, heard, weight, options.chord_span)
     notes: list[GridNote] = []
+    hits = None
+    if options.groove and any(g > 0 for g in options.groove.values()):
+        drums = [s for s in layout.stems if s.drums]
+        if drums:
+            hits = (roll[:, layout.slice(drums[0].name)] > options.onset_threshold).any(axis=1)
+            if not hits.any():
+                hits = None  # drums silent all block: nothing to lock to, thresholds as they are
     for spec in layout.stems:
         x = roll[:, layout.slice(spec.name)]
         if spec.drums:
             notes += _decode_drums(x, spec, options)
         else:
-            notes += _decode_pitched(x, x, spec, options)
+            notes += _decode_pitched(x, x, spec, options, hits)
     notes.sort(key=lambda n: (n.start, n.stem, n.pitch))
     return notes
 
@@ -341,7 +352,7 @@ def _decode_drums(onset: np.ndarray, spec: StemSpec, opt: DecodeOptions) -> list
 
 
 def _decode_pitched(onset: np.ndarray, sustain: np.ndarray, spec: StemSpec,
-                    opt: DecodeOptions) -> list[GridNote]:
+                    opt: DecodeOptions, hits: np.ndarray | None = None) -> list[GridNote]:
     n_frames, n_p = onset.shape
     poly = (opt.poly or {}).get(spec.name, spec.max_poly) if opt.limit_poly else n_p
     on_thr, sus_thr = opt.onset_threshold, opt.sustain_threshold
@@ -356,6 +367,10 @@ def _decode_pitched(onset: np.ndarray, sustain: np.ndarray, spec: StemSpec,
     if opt.pitch_classes is not None:
         allowed = np.array([(spec.low + p) % 12 in opt.pitch_classes for p in range(n_p)])
         onset[:, ~allowed] = 0.0
+    frame_thr = np.full(n_frames, on_thr)
+    groove = (opt.groove or {}).get(spec.name, 0.0)
+    if hits is not None and groove > 0:
+        frame_thr = np.where(hits[:n_frames], on_thr * (1.0 - groove), on_thr * (1.0 + groove))
     active: dict[int, list] = {}  # pitch index -> [start, velocity]
     out: list[GridNote] = []
 
@@ -370,7 +385,7 @@ def _decode_pitched(onset: np.ndarray, sustain: np.ndarray, spec: StemSpec,
             if t - start >= opt.max_frames or (
                     t - start >= opt.min_frames and sustain[t, p] <= sus_thr):
                 close(p, t)
-        cands = np.nonzero(onset[t] > on_thr)[0]
+        cands = np.nonzero(onset[t] > frame_thr[t])[0]
         if len(cands) == 0:
             continue
         cands = cands[np.argsort(-onset[t, cands], kind="stable")][:poly]

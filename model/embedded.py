@@ -178,7 +178,7 @@ class EmbeddedGenerator:
     def __init__(self, sample_rate: int, checkpoint: str | Path | None = None, prompt_encoder: str = "eager",
                  layout: str | None = None, threads: int | None = None, onset_threshold: float | None = None,
                  relative: float | None = None, heard_prior: float | None = None,
-                 harmony_prior: float | None = None,
+                 harmony_prior: float | None = None, groove: dict[str, float] | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
                  guide_input: bool | None = None, input_guidance: float | None = None,
                  kernels: str = "mkl", phrase: bool = True, replan: bool = True,
@@ -212,6 +212,8 @@ class EmbeddedGenerator:
             dec["heard_prior"] = float(heard_prior)
         if harmony_prior is not None:
             dec["harmony_prior"] = float(harmony_prior)
+        if groove is not None:
+            dec["groove"] = {str(k): float(v) for k, v in groove.items()}
         self.decode_options = replace(ROBUST, **dec)
         # sampler choice, tuned after training like the thresholds (meta "sampling")
         smp = dict(self.meta.get("sampling") or {})
@@ -602,7 +604,8 @@ def create(sample_rate: int, **options) -> EmbeddedGenerator:
     """Registered in model/api.py as "embedded". Options: checkpoint, prompt_encoder
     ("eager" | "lazy" | "table"), layout, threads, onset_threshold, relative, heard_prior
     (the weight of the pitch classes heard last in each chord choice), harmony_prior (that of
-    the harmony predictor's, for the beats not heard yet), sampler,
+    the harmony predictor's, for the beats not heard yet), groove ({stem: share}: how much
+    each pitched stem starts its notes with the drums, codec.DecodeOptions.groove), sampler,
     guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library),
     phrase (False: a phrase-trained model is not told where its bars sit), replan (False:
     engine blocks shorter than a bar play the bar's plan as made before it began),

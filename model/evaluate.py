@@ -79,6 +79,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--harmony-prior", type=float, default=None,
                    help="override the checkpoint's weight of the harmony predictor's pitch classes in the chord "
                         "choice of beats not heard yet (default: the heard prior's)")
+    p.add_argument("--groove", type=parse_groove, default=None, metavar="STEM=G[,STEM=G]",
+                   help="override the checkpoint's groove: per pitched stem, the share by which its onset "
+                        "threshold drops where the drums hit and rises elsewhere (0..0.9; a stem not named: 0; "
+                        "'0' = off for all)")
     p.add_argument("--onset-threshold", type=float, default=None, help="override the checkpoint's decode threshold")
     p.add_argument("--relative", type=float, default=None, help="override the checkpoint's relative decode threshold")
     p.add_argument("--heard-prior", type=float, default=None,
@@ -555,6 +559,26 @@ def evaluate(args) -> dict:
     return report
 
 
+def parse_groove(text: str) -> dict[str, float]:
+    """`--groove` "lead=0.6,bass=0.2" -> {stem: share}; "0" -> {} (off for every stem)."""
+    text = text.strip()
+    if text in ("0", "off", ""):
+        return {}
+    out = {}
+    for part in text.split(","):
+        stem, sep, value = part.partition("=")
+        stem = stem.strip()
+        try:
+            g = float(value)
+        except ValueError:
+            g = -1.0
+        if not sep or stem not in PITCHED or not 0.0 <= g <= 0.9:
+            raise argparse.ArgumentTypeError(f"groove wants STEM=G with STEM one of {', '.join(PITCHED)} "
+                                             f"and G in 0..0.9, got {part!r}")
+        out[stem] = g
+    return out
+
+
 def load_model(args, sample_rate: int):
     """The evaluated generator, contract-checked like the daemon does; "embedded" works
     with any checkpoint folder whether or not it is the registered default."""
@@ -565,6 +589,7 @@ def load_model(args, sample_rate: int):
     gen = create(sample_rate, checkpoint=args.checkpoint, prompt_encoder="lazy",
                  onset_threshold=getattr(args, "onset_threshold", None), relative=getattr(args, "relative", None),
                  heard_prior=getattr(args, "heard_prior", None), harmony_prior=getattr(args, "harmony_prior", None),
+                 groove=getattr(args, "groove", None),
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
                  guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
                  input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"),

@@ -186,3 +186,35 @@ def test_chord_span_makes_the_beats_of_a_group_share_one_chord():
     assert {n.pitch for n in per_beat if n.start == 4} == {62, 65, 69}  # beat 2 alone: D F A
     per_bar = decode(roll, DEFAULT_LAYOUT, replace(opts, chord_span=4))
     assert {n.pitch % 12 for n in per_bar} == {0, 4, 7}  # the bar's C E G everywhere
+
+
+def test_groove_starts_pitched_notes_with_the_drums():
+    """groove: a hedged bass onset on a drum hit plays, one off the drums' grid does not (and
+    the same onsets without groove decode both or neither), and drums themselves are unchanged."""
+    roll = np.zeros((16, DEFAULT_LAYOUT.channels), np.float32)
+    bass, drums = DEFAULT_LAYOUT.slice("bass"), DEFAULT_LAYOUT.slice("drums")
+    roll[[0, 8], drums.start] = 0.9  # kick on frames 0 and 8
+    roll[0, bass.start + 5] = 0.4  # hedged onset on the kick
+    roll[6, bass.start + 9] = 0.5  # a firmer one between the hits
+    plain = replace(ROBUST, onset_threshold=0.45)
+    without = {(n.start, n.pitch) for n in decode(roll, DEFAULT_LAYOUT, plain) if n.stem == "bass"}
+    low = DEFAULT_LAYOUT.spec("bass").low
+    assert without == {(6, low + 9)}
+    locked = decode(roll, DEFAULT_LAYOUT, replace(plain, groove={"bass": 0.5}))
+    assert {(n.start, n.pitch) for n in locked if n.stem == "bass"} == {(0, low + 5)}
+    assert [n for n in locked if n.stem == "drums"] == [n for n in decode(roll, DEFAULT_LAYOUT, plain) if n.stem == "drums"]
+    no_drums = roll.copy()
+    no_drums[:, drums] = 0.0  # drums silent all block: nothing to lock to, decoded as without groove
+    assert decode(no_drums, DEFAULT_LAYOUT, replace(plain, groove={"bass": 0.5})) == decode(no_drums, DEFAULT_LAYOUT, plain)
+
+
+def test_groove_is_per_stem():
+    """A stem without a groove share decodes as before while another stem locks to the drums."""
+    roll = np.zeros((16, DEFAULT_LAYOUT.channels), np.float32)
+    roll[[0, 8], DEFAULT_LAYOUT.slice("drums").start] = 0.9
+    for stem in ("bass", "lead"):
+        roll[0, DEFAULT_LAYOUT.slice(stem).start + 5] = 0.4
+    plain = replace(ROBUST, onset_threshold=0.45)
+    locked = decode(roll, DEFAULT_LAYOUT, replace(plain, groove={"lead": 0.5}))
+    assert {n.stem for n in locked if n.start == 0} == {"lead", "drums"}
+    assert not [n for n in decode(roll, DEFAULT_LAYOUT, plain) if n.stem in ("bass", "lead")]

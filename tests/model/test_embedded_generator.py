@@ -286,3 +286,16 @@ def test_density_half_plays_the_prompted_styles_typical_density(tmp_path):
     # the generator feeds it to the model
     g._control_vector(Controls(density=0.5, prompts=(("ambient", 1.0),)), 0)
     assert g._controls[0] == pytest.approx(0.1)
+
+
+def test_groove_comes_from_the_checkpoint_and_can_be_overridden(tiny_ckpt, tmp_path):
+    import shutil
+
+    from model.embedded import set_inference_defaults
+    folder = Path(shutil.copytree(tiny_ckpt, tmp_path / "ckpt"))
+    set_inference_defaults(folder, decode={"groove": {"lead": 0.6}})
+    assert _gen(folder).decode_options.groove == {"lead": 0.6}
+    g = create(SR, checkpoint=folder, prompt_encoder="table", threads=1, groove={"bass": 0.3})
+    assert g.decode_options.groove == {"bass": 0.3}
+    assert len(_run(g, 2)) == 2  # generates and decodes with it
+    assert _gen(tiny_ckpt).decode_options.groove is None  # a checkpoint without one: off

@@ -81,3 +81,14 @@ def test_context_study_reports_every_case(tmp_path, capsys):
     # the shipped model with the true past as context agrees with the harmony better than
     # with its pitched past silenced
     assert r["cases"]["true_past_accompany"]["harmonic"] > r["cases"]["drums_only_accompany"]["harmonic"]
+
+
+def test_groove_option_parses_per_stem_shares():
+    import argparse
+
+    from model.evaluate import parse_groove
+    assert parse_groove("lead=0.6, bass=0.2") == {"lead": 0.6, "bass": 0.2}
+    assert parse_groove("0") == {}
+    for bad in ("drums=0.5", "lead=1.5", "lead", "lead=x"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_groove(bad)
