@@ -96,6 +96,7 @@ class GenerationConfig:
     guidance: float = 3.0
     temperature: float = 1.0
     density: float = 0.5
+    groove: float = 0.5
     seed: int | None = None
     key: str | None = None
     context_beats: float = 32.0
@@ -107,6 +108,7 @@ class GenerationConfig:
         _range("generation.guidance", self.guidance, 0, 10)
         _range("generation.temperature", self.temperature, 0, 2)
         _range("generation.density", self.density, 0, 1)
+        _range("generation.groove", self.groove, 0, 1)
         _range("generation.context_beats", self.context_beats, 0, 512)
 
 

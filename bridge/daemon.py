@@ -260,7 +260,7 @@ def _limit_torch_threads(n: int) -> None:
 
 
 _SETTINGS = {"bpm", "beats_per_bar", "block_beats", "mode", "follow_transport", "prompt", "key", "steps",
-             "guidance", "temperature", "density", "seed", "context_beats", "input/gain"}
+             "guidance", "temperature", "density", "groove", "seed", "context_beats", "input/gain"}
 
 
 def main(args: argparse.Namespace) -> int:

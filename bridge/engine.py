@@ -62,6 +62,7 @@ class Settings:
     guidance: float = 3.0
     temperature: float = 1.0
     density: float = 0.5
+    groove: float = 0.5
     seed: int | None = None
     key: str | None = None
     context_beats: float = 32.0
@@ -73,7 +74,7 @@ class Settings:
         return cls(bpm=e.bpm, beats_per_bar=e.beats_per_bar, block_beats=e.block_beats, mode=e.mode,
                    follow_transport=e.follow_transport, input_gain=e.input_gain, prompts=prompts,
                    steps=g.steps, guidance=g.guidance, temperature=g.temperature, density=g.density,
-                   seed=g.seed, key=g.key, context_beats=g.context_beats)
+                   groove=g.groove, seed=g.seed, key=g.key, context_beats=g.context_beats)
 
     @property
     def block_length(self) -> float:
@@ -86,7 +87,7 @@ class Settings:
 
     def controls(self) -> Controls:
         return Controls(prompts=self.prompts, steps=self.steps, guidance=self.guidance,
-                        temperature=self.temperature, density=self.density, seed=self.seed,
+                        temperature=self.temperature, density=self.density, groove=self.groove, seed=self.seed,
                         key=self.key, context_beats=self.context_beats,
                         beats_per_bar=self.beats_per_bar)
 
@@ -126,7 +127,7 @@ class Settings:
 
 _SIMPLE = {"bpm": float, "beats_per_bar": int, "block_beats": float, "mode": str,
            "follow_transport": bool, "steps": int, "guidance": float, "temperature": float,
-           "density": float, "context_beats": float}
+           "density": float, "groove": float, "context_beats": float}
 
 
 # --- planning -----------------------------------------------------------------------

@@ -275,7 +275,7 @@ def _feedback(name: str, types: str, help: str) -> Address:
 
 def _build_table() -> list[Address]:
     gen = {"prompt": "", "steps": 8, "guidance": 3.0, "temperature": 1.0, "density": 0.5,
-           "context_beats": 32.0}  # equal to bridge/defaults.yaml (a test checks it)
+           "groove": 0.5, "context_beats": 32.0}  # equal to bridge/defaults.yaml (a test checks it)
     programs = {"bass": 33, "keys": 4, "lead": 80, "drums": 0}
     t: list[Address] = [
         _action("ping", "answers /lmdm/pong with the same token (or none)",
@@ -318,6 +318,10 @@ def _build_table() -> list[Address]:
         _setting("density", Arg("density", "float", 0, 1), gen["density"],
                  "how busy the generated parts are (the embedded model: 0.5 plays the prompted style "
                  "as busy as it usually is, 0 and 1 the sparsest and busiest bars it knows)"),
+        _setting("groove", Arg("groove", "float", 0, 1), gen["groove"],
+                 "how tightly bass, keys and lead start their notes with the drums (the embedded "
+                 "model: 0.5 = as tuned, the lead locked; 0 = no lock; 1 = every pitched stem on the "
+                 "drummer's grid)"),
         _setting("seed", Arg("seed", "int", -1, INT32[1]), -1,
                  "reproducible generation; -1: a fresh seed every block"),
         _setting("context_beats", Arg("beats", "float", 0, 512), gen["context_beats"],

@@ -80,6 +80,10 @@ class Controls:
     guidance: float = 3.0
     temperature: float = 1.0
     density: float = 0.5
+    # how tightly the pitched parts start their notes with the drums: 0.5 = the model's own
+    # setting (the embedded model: its checkpoint's tuned groove), 0 = no lock, 1 = every
+    # pitched stem on the drummer's grid; a model without drums ignores it
+    groove: float = 0.5
     seed: int | None = None
     key: str | None = None  # e.g. "C minor"; None = unconstrained
     context_beats: float = 32.0

@@ -255,6 +255,21 @@ class DecodeOptions:
     groove: dict[str, float] | None = None
 
 
+GROOVE_MAX = 0.9  # the strongest groove share: thresholds x0.1 on the drum hits, x1.9 between
+
+
+def scale_groove(tuned: dict[str, float] | None, knob: float, stems: Sequence[str]) -> dict[str, float]:
+    """The performer's groove control (0..1, Controls.groove) -> DecodeOptions.groove for the
+    given pitched stems: 0.5 = `tuned` (the checkpoint's), 0 = no stem locked, 1 = every stem
+    at GROOVE_MAX; linear in between (a stem the checkpoint does not lock rises from 0)."""
+    knob = min(max(float(knob), 0.0), 1.0)
+    out = {}
+    for stem in stems:
+        g = float((tuned or {}).get(stem, 0.0))
+        out[stem] = g * knob / 0.5 if knob <= 0.5 else g + (GROOVE_MAX - g) * (knob - 0.5) / 0.5
+    return out
+
+
 EXACT = DecodeOptions()  # the round-trip decoder
 # what the embedded model uses on its continuous output
 ROBUST = DecodeOptions(min_frames=2, max_frames=64, limit_poly=True, retrigger_jump=0.2, min_velocity=48)

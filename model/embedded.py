@@ -35,7 +35,7 @@ import numpy as np
 
 from model.api import Block, Controls, MidiEvent, NoteEnd, StemBlock
 from model.codec import (ROBUST, DecodeOptions, RollLayout, decode, encode, from_latent, parse_key, phrase_controls,
-                          to_events, to_latent, uses_phrase)
+                          scale_groove, to_events, to_latent, uses_phrase)
 from model.prompts import PromptEncoder
 
 CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "default"
@@ -569,10 +569,14 @@ class EmbeddedGenerator:
                 self._key_pcs = parse_key(controls.key) if controls.key else None
             except ValueError:
                 self._key_pcs = None  # the OSC layer validates keys; an unreadable one is ignored
-        if self._key_pcs is None:
-            return self.decode_options
         from dataclasses import replace
-        return replace(self.decode_options, pitch_classes=self._key_pcs)
+        opts = self.decode_options
+        if controls.groove != 0.5:  # the performer's groove control; 0.5 = as tuned
+            pitched = [s.name for s in self.layout.stems if not s.drums]
+            opts = replace(opts, groove=scale_groove(opts.groove, controls.groove, pitched))
+        if self._key_pcs is not None:
+            opts = replace(opts, pitch_classes=self._key_pcs)
+        return opts
 
     def _replace_newest_context(self, latent: np.ndarray) -> None:
         """The clean (decoded, re-encoded) roll replaces the raw output as the newest

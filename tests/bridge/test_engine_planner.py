@@ -135,6 +135,9 @@ def test_settings_round_trip_through_osc_values():
     assert st.controls().key == "A minor"
     st.apply("/lmdm/beats_per_bar", (3,))
     assert st.controls().beats_per_bar == 3
+    assert st.controls().groove == 0.5  # the model's own groove by default
+    st.apply("/lmdm/groove", (0.2,))
+    assert st.controls().groove == 0.2 and st.get("groove") == 0.2
     assert not st.apply("/lmdm/play", ())
     with pytest.raises(KeyError):
         st.get("nonsense")

@@ -43,7 +43,7 @@ def test_stem_addresses_are_expanded_per_stem():
 def test_every_draft_address_is_in_the_table():
     controls = ["ping", "subscribe", "unsubscribe", "describe", "get", "play", "stop", "reset",
                 "mode", "prompt", "bpm", "beats_per_bar", "block_beats", "key", "steps", "guidance",
-                "temperature", "density", "seed", "context_beats", "input/gain", "model", "record"]
+                "temperature", "density", "groove", "seed", "context_beats", "input/gain", "model", "record"]
     feedback = ["pong", "status", "note", "value", "address", "error", "ready"]
     for name in controls:
         assert t.BY_NAME["/lmdm/" + name].kind == "control", name
@@ -57,7 +57,7 @@ def test_defaults_equal_the_shipped_config():
     shipped = yaml.safe_load((ROOT / "bridge" / "defaults.yaml").read_text())
     g, e = shipped["generation"], shipped["engine"]
     p = t.PARAMS
-    for name in ("steps", "guidance", "temperature", "density", "context_beats", "prompt", "model"):
+    for name in ("steps", "guidance", "temperature", "density", "groove", "context_beats", "prompt", "model"):
         assert p[name] == g[name], name
     for name in ("bpm", "beats_per_bar", "block_beats", "mode", "follow_transport"):
         assert p[name] == e[name], name

@@ -218,3 +218,16 @@ def test_groove_is_per_stem():
     locked = decode(roll, DEFAULT_LAYOUT, replace(plain, groove={"lead": 0.5}))
     assert {n.stem for n in locked if n.start == 0} == {"lead", "drums"}
     assert not [n for n in decode(roll, DEFAULT_LAYOUT, plain) if n.stem in ("bass", "lead")]
+
+
+def test_scale_groove_maps_the_performer_control_around_the_tuned_setting():
+    from model.codec import GROOVE_MAX, scale_groove
+    stems = ("bass", "keys", "lead")
+    tuned = {"lead": 0.6}
+    assert scale_groove(tuned, 0.5, stems) == {"bass": 0.0, "keys": 0.0, "lead": 0.6}
+    assert scale_groove(tuned, 0.0, stems) == dict.fromkeys(stems, 0.0)
+    assert scale_groove(tuned, 1.0, stems) == dict.fromkeys(stems, GROOVE_MAX)
+    half = scale_groove(tuned, 0.75, stems)
+    assert half["lead"] == pytest.approx(0.75) and half["bass"] == pytest.approx(0.45)
+    assert scale_groove(None, 0.25, stems) == dict.fromkeys(stems, 0.0)
+    assert scale_groove(tuned, 7.0, stems) == scale_groove(tuned, 1.0, stems)  # clamped

@@ -299,3 +299,9 @@ def test_groove_comes_from_the_checkpoint_and_can_be_overridden(tiny_ckpt, tmp_p
     assert g.decode_options.groove == {"bass": 0.3}
     assert len(_run(g, 2)) == 2  # generates and decodes with it
     assert _gen(tiny_ckpt).decode_options.groove is None  # a checkpoint without one: off
+    # the performer's control (/lmdm/groove): 0.5 keeps the checkpoint's, 0 unlocks, 1 locks all
+    g = _gen(folder)
+    assert g._decode_options(Controls()).groove == {"lead": 0.6}
+    assert g._decode_options(Controls(groove=0.0)).groove == {"bass": 0.0, "keys": 0.0, "lead": 0.0}
+    assert set(g._decode_options(Controls(groove=1.0, key="C major")).groove.values()) == {0.9}
+    assert g._decode_options(Controls(groove=1.0, key="C major")).pitch_classes == parse_key("C major")

@@ -750,7 +750,7 @@
 			{
 				"box": {
 					"maxclass": "comment",
-					"text": "how busy the parts are, 0..1",
+					"text": "how busy / how locked to the drums, 0..1",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
@@ -2254,6 +2254,24 @@
 					"linecount": 2,
 					"id": "obj-133"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "groove 0.5",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						130.0,
+						688.0,
+						80.0,
+						22.0
+					],
+					"id": "obj-134"
+				}
 			}
 		],
 		"lines": [
@@ -2949,6 +2967,18 @@
 					],
 					"destination": [
 						"obj-125",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-134",
+						0
+					],
+					"destination": [
+						"obj-95",
 						0
 					]
 				}

@@ -129,16 +129,17 @@
 			{
 				"box": {
 					"maxclass": "newobj",
-					"text": "route bpm block_beats guidance temperature density context_beats input_gain",
-					"numinlets": 8,
-					"numoutlets": 8,
+					"text": "route bpm block_beats guidance temperature density context_beats input_gain groove",
+					"numinlets": 9,
+					"numoutlets": 9,
 					"patching_rect": [
 						60.0,
 						130.0,
-						537.0,
+						600.0,
 						22.0
 					],
 					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -1921,6 +1922,24 @@
 					],
 					"id": "obj-103"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "sprintf /lmdm/groove %f",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"patching_rect": [
+						460.0,
+						230.0,
+						201.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-104"
+				}
 			}
 		],
 		"lines": [
@@ -2120,7 +2139,7 @@
 				"patchline": {
 					"source": [
 						"obj-6",
-						7
+						8
 					],
 					"destination": [
 						"obj-15",
@@ -3576,6 +3595,30 @@
 					],
 					"destination": [
 						"obj-102",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-6",
+						7
+					],
+					"destination": [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-104",
+						0
+					],
+					"destination": [
+						"obj-3",
 						0
 					]
 				}
