@@ -253,6 +253,20 @@ class DecodeOptions:
     # share at frames where the decoded drums hit (any class) and rises by it elsewhere, so
     # the stem starts its notes with the drummer; a block whose drums never hit is left alone
     groove: dict[str, float] | None = None
+    # groove_drums: per pitched stem, the drum classes (DRUM_CLASSES names) whose hits its
+    # groove locks to, e.g. {"bass": ("kick",)}: a bass that plays with the kick drum; a stem
+    # not named locks to every class
+    groove_drums: dict[str, tuple[str, ...]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.groove_drums:
+            known = {c[0] for c in DRUM_CLASSES}
+            fixed = {str(k): tuple(str(n) for n in v) for k, v in self.groove_drums.items()}
+            bad = sorted({n for v in fixed.values() for n in v} - known)
+            if bad:
+                raise ValueError(f"groove_drums: unknown drum class {', '.join(bad)} "
+                                 f"(known: {', '.join(c[0] for c in DRUM_CLASSES)})")
+            object.__setattr__(self, "groove_drums", fixed)
 
 
 GROOVE_MAX = 0.9  # the strongest groove share: thresholds x0.1 on the drum hits, x1.9 between
@@ -294,21 +308,32 @@ def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
             weight = np.where(np.arange(len(heard)) >= predicted, options.harmony_prior, options.heard_prior)
         roll = agree_on_chords(roll, layout, options.chord_tones, heard, weight, options.chord_span)
     notes: list[GridNote] = []
-    hits = None
+    hits = None  # (frames, drum classes): where the decoded drums hit
     if options.groove and any(g > 0 for g in options.groove.values()):
         drums = [s for s in layout.stems if s.drums]
         if drums:
-            hits = (roll[:, layout.slice(drums[0].name)] > options.onset_threshold).any(axis=1)
-            if not hits.any():
-                hits = None  # drums silent all block: nothing to lock to, thresholds as they are
+            hits = roll[:, layout.slice(drums[0].name)] > options.onset_threshold
     for spec in layout.stems:
         x = roll[:, layout.slice(spec.name)]
         if spec.drums:
             notes += _decode_drums(x, spec, options)
         else:
-            notes += _decode_pitched(x, x, spec, options, hits)
+            notes += _decode_pitched(x, x, spec, options, _groove_hits(hits, spec.name, options))
     notes.sort(key=lambda n: (n.start, n.stem, n.pitch))
     return notes
+
+
+def _groove_hits(hits: np.ndarray | None, stem: str, options: DecodeOptions) -> np.ndarray | None:
+    """The frames a stem's groove locks to: where any of its drum classes (options.groove_drums,
+    default every class) hits; None when they never hit in the block (nothing to lock to:
+    thresholds as they are)."""
+    if hits is None:
+        return None
+    names = (options.groove_drums or {}).get(stem)
+    if names:
+        hits = hits[:, [i for i, c in enumerate(DRUM_CLASSES) if c[0] in names]]
+    frames = hits.any(axis=1)
+    return frames if frames.any() else None
 
 
 def agree_on_chords(roll: np.ndarray, layout: RollLayout, tones: int, heard: np.ndarray | None = None,

@@ -85,9 +85,11 @@ def set_inference_defaults(folder: Path | str, decode: dict | None = None, sampl
     if style_density is not None:
         doc["meta"]["style_density"] = {str(k): float(v) for k, v in style_density.items()}
     if decode is not None:  # merged: keys not given (e.g. a hand-set "relative") stay
-        def plain_value(v):  # YAML-safe: numbers, and per-stem dicts of numbers (stem_scale)
+        def plain_value(v):  # YAML-safe: numbers, per-stem dicts (stem_scale), lists of names
             if isinstance(v, dict):
                 return {str(k): plain_value(x) for k, x in v.items()}
+            if isinstance(v, (list, tuple)):
+                return [str(x) for x in v]
             return int(v) if isinstance(v, (int, np.integer)) else float(v)
         plain = {k: plain_value(v) for k, v in decode.items()}
         doc["meta"]["decode"] = {**doc["meta"].get("decode", {}), **plain}
@@ -179,6 +181,7 @@ class EmbeddedGenerator:
                  layout: str | None = None, threads: int | None = None, onset_threshold: float | None = None,
                  relative: float | None = None, heard_prior: float | None = None,
                  harmony_prior: float | None = None, groove: dict[str, float] | None = None,
+                 groove_drums: dict[str, tuple[str, ...]] | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
                  guide_input: bool | None = None, input_guidance: float | None = None,
                  kernels: str = "mkl", phrase: bool = True, replan: bool = True,
@@ -214,6 +217,8 @@ class EmbeddedGenerator:
             dec["harmony_prior"] = float(harmony_prior)
         if groove is not None:
             dec["groove"] = {str(k): float(v) for k, v in groove.items()}
+        if groove_drums is not None:
+            dec["groove_drums"] = {str(k): tuple(v) for k, v in groove_drums.items()}
         self.decode_options = replace(ROBUST, **dec)
         # sampler choice, tuned after training like the thresholds (meta "sampling")
         smp = dict(self.meta.get("sampling") or {})
@@ -609,7 +614,8 @@ def create(sample_rate: int, **options) -> EmbeddedGenerator:
     ("eager" | "lazy" | "table"), layout, threads, onset_threshold, relative, heard_prior
     (the weight of the pitch classes heard last in each chord choice), harmony_prior (that of
     the harmony predictor's, for the beats not heard yet), groove ({stem: share}: how much
-    each pitched stem starts its notes with the drums, codec.DecodeOptions.groove), sampler,
+    each pitched stem starts its notes with the drums, codec.DecodeOptions.groove), groove_drums
+    ({stem: drum class names} it locks to), sampler,
     guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library),
     phrase (False: a phrase-trained model is not told where its bars sit), replan (False:
     engine blocks shorter than a bar play the bar's plan as made before it began),

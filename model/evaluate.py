@@ -83,6 +83,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="override the checkpoint's groove: per pitched stem, the share by which its onset "
                         "threshold drops where the drums hit and rises elsewhere (0..0.9; a stem not named: 0; "
                         "'0' = off for all)")
+    p.add_argument("--groove-drums", type=parse_groove_drums, default=None, metavar="STEM=CLASS[+CLASS],...",
+                   help="override the checkpoint's drum classes each stem's groove locks to, e.g. bass=kick "
+                        "(a stem not named: every class; '' = every class for all)")
     p.add_argument("--onset-threshold", type=float, default=None, help="override the checkpoint's decode threshold")
     p.add_argument("--relative", type=float, default=None, help="override the checkpoint's relative decode threshold")
     p.add_argument("--heard-prior", type=float, default=None,
@@ -579,6 +582,21 @@ def parse_groove(text: str) -> dict[str, float]:
     return out
 
 
+def parse_groove_drums(text: str) -> dict[str, tuple[str, ...]]:
+    """`--groove-drums` "bass=kick,keys=kick+snare" -> {stem: drum class names}; "" -> {}."""
+    from model.codec import DRUM_CLASSES
+    known = [c[0] for c in DRUM_CLASSES]
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        stem, sep, names = part.partition("=")
+        classes = tuple(n.strip() for n in names.split("+") if n.strip())
+        if not sep or stem.strip() not in PITCHED or not classes or not set(classes) <= set(known):
+            raise argparse.ArgumentTypeError(f"groove-drums wants STEM=CLASS[+CLASS] with STEM one of "
+                                             f"{', '.join(PITCHED)} and CLASS of {', '.join(known)}, got {part!r}")
+        out[stem.strip()] = classes
+    return out
+
+
 def load_model(args, sample_rate: int):
     """The evaluated generator, contract-checked like the daemon does; "embedded" works
     with any checkpoint folder whether or not it is the registered default."""
@@ -589,7 +607,7 @@ def load_model(args, sample_rate: int):
     gen = create(sample_rate, checkpoint=args.checkpoint, prompt_encoder="lazy",
                  onset_threshold=getattr(args, "onset_threshold", None), relative=getattr(args, "relative", None),
                  heard_prior=getattr(args, "heard_prior", None), harmony_prior=getattr(args, "harmony_prior", None),
-                 groove=getattr(args, "groove", None),
+                 groove=getattr(args, "groove", None), groove_drums=getattr(args, "groove_drums", None),
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
                  guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
                  input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"),

@@ -231,3 +231,21 @@ def test_scale_groove_maps_the_performer_control_around_the_tuned_setting():
     assert half["lead"] == pytest.approx(0.75) and half["bass"] == pytest.approx(0.45)
     assert scale_groove(None, 0.25, stems) == dict.fromkeys(stems, 0.0)
     assert scale_groove(tuned, 7.0, stems) == scale_groove(tuned, 1.0, stems)  # clamped
+
+
+def test_groove_drums_choose_the_drum_classes_a_stem_locks_to():
+    """A bass locked to the kick plays a hedged onset on the kick, not one on a hi-hat (which
+    locks it when every class counts); an unknown class name is a clear error."""
+    roll = np.zeros((16, DEFAULT_LAYOUT.channels), np.float32)
+    drums, bass = DEFAULT_LAYOUT.slice("drums"), DEFAULT_LAYOUT.slice("bass")
+    kick, hat = (next(i for i, c in enumerate(DRUM_CLASSES) if c[0] == n) for n in ("kick", "closed_hat"))
+    roll[0, drums.start + kick] = 0.9
+    roll[4, drums.start + hat] = 0.9
+    roll[[0, 4], bass.start + 7] = 0.4
+    locked = replace(ROBUST, onset_threshold=0.45, groove={"bass": 0.5})
+    starts = lambda opt: sorted(n.start for n in decode(roll, DEFAULT_LAYOUT, opt) if n.stem == "bass")  # noqa: E731
+    assert starts(locked) == [0, 4]
+    assert starts(replace(locked, groove_drums={"bass": ["kick"]})) == [0]
+    assert replace(locked, groove_drums={"bass": ["kick"]}).groove_drums == {"bass": ("kick",)}
+    with pytest.raises(ValueError, match="unknown drum class"):
+        replace(locked, groove_drums={"bass": ("cowbell",)})

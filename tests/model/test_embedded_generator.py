@@ -293,8 +293,9 @@ def test_groove_comes_from_the_checkpoint_and_can_be_overridden(tiny_ckpt, tmp_p
 
     from model.embedded import set_inference_defaults
     folder = Path(shutil.copytree(tiny_ckpt, tmp_path / "ckpt"))
-    set_inference_defaults(folder, decode={"groove": {"lead": 0.6}})
+    set_inference_defaults(folder, decode={"groove": {"lead": 0.6}, "groove_drums": {"bass": ("kick",)}})
     assert _gen(folder).decode_options.groove == {"lead": 0.6}
+    assert _gen(folder).decode_options.groove_drums == {"bass": ("kick",)}  # a YAML list read back
     g = create(SR, checkpoint=folder, prompt_encoder="table", threads=1, groove={"bass": 0.3})
     assert g.decode_options.groove == {"bass": 0.3}
     assert len(_run(g, 2)) == 2  # generates and decodes with it

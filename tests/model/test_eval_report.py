@@ -92,3 +92,9 @@ def test_groove_option_parses_per_stem_shares():
     for bad in ("drums=0.5", "lead=1.5", "lead", "lead=x"):
         with pytest.raises(argparse.ArgumentTypeError):
             parse_groove(bad)
+    from model.evaluate import parse_groove_drums
+    assert parse_groove_drums("bass=kick, keys=kick+snare") == {"bass": ("kick",), "keys": ("kick", "snare")}
+    assert parse_groove_drums("") == {}
+    for bad in ("bass=cowbell", "drums=kick", "bass", "bass="):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_groove_drums(bad)
