@@ -250,8 +250,9 @@ class DecodeOptions:
     # velocity 1 and be inaudible
     min_velocity: int = 1
     # groove, per pitched stem (a missing stem: 0 = off): its onset threshold drops by this
-    # share at frames where the decoded drums hit (any class) and rises by it elsewhere, so
-    # the stem starts its notes with the drummer; a block whose drums never hit is left alone
+    # share at frames where the decoded drums hit (the stem's groove_drums classes) and rises
+    # by it elsewhere, so the stem starts its notes with the drummer; a block whose drums
+    # never hit is left alone
     groove: dict[str, float] | None = None
     # groove_drums: per pitched stem, the drum classes (DRUM_CLASSES names) whose hits its
     # groove locks to, e.g. {"bass": ("kick",)}: a bass that plays with the kick drum; a stem
