@@ -564,6 +564,7 @@ def evaluate(args) -> dict:
 
 def parse_groove(text: str) -> dict[str, float]:
     """`--groove` "lead=0.6,bass=0.2" -> {stem: share}; "0" -> {} (off for every stem)."""
+    from model.codec import GROOVE_MAX
     text = text.strip()
     if text in ("0", "off", ""):
         return {}
@@ -575,9 +576,9 @@ def parse_groove(text: str) -> dict[str, float]:
             g = float(value)
         except ValueError:
             g = -1.0
-        if not sep or stem not in PITCHED or not 0.0 <= g <= 0.9:
+        if not sep or stem not in PITCHED or not 0.0 <= g <= GROOVE_MAX:
             raise argparse.ArgumentTypeError(f"groove wants STEM=G with STEM one of {', '.join(PITCHED)} "
-                                             f"and G in 0..0.9, got {part!r}")
+                                             f"and G in 0..{GROOVE_MAX}, got {part!r}")
         out[stem] = g
     return out
 
