@@ -530,6 +530,10 @@ def evaluate(args) -> dict:
             plotted.append((ex.style, str(path)))
     report = {"model": args.model, "mode": args.mode, "block_beats": engine_block_beats(args), "steps": args.steps, "guidance": args.guidance, "density": args.density,
               "pieces": len(examples), "styles": sorted({e.style for e in examples}), "candidates": {}}
+    opts = getattr(model, "decode_options", None)
+    if opts is not None:  # the embedded model's groove as run (checkpoint or --groove / --groove-drums)
+        report["groove"] = dict(opts.groove or {})
+        report["groove_drums"] = {k: list(v) for k, v in (opts.groove_drums or {}).items()}
     for c in CANDIDATES:
         s = summarise(counts[c])
         s["style"] = round(style_hits[c][0] / max(1, style_hits[c][1]), 4)
