@@ -72,6 +72,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--steps", type=int, default=8)
     p.add_argument("--guidance", type=float, default=3.0)
     p.add_argument("--density", type=float, default=0.5, help="the density control (/lmdm/density, 0..1)")
+    p.add_argument("--groove-control", type=float, default=0.5,
+                   help="the performer's groove control (/lmdm/groove, 0..1; 0.5 = the checkpoint's groove)")
     p.add_argument("--sample-rate", type=int, default=24000, help="rate of the streamed input")
     p.add_argument("--rtf-blocks", type=int, default=12)
     p.add_argument("--plots", default="out/eval",
@@ -462,7 +464,8 @@ BAR_RANGES = ((0, 4), (4, 8), (8, 16))  # report["candidates"][c]["parts"]: bars
 
 def style_controls(args, style: str, seed: int) -> Controls:
     """The controls every streamed piece gets: its style as the prompt, the run's sampling."""
-    return Controls(prompts=((style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density, seed=seed)
+    return Controls(prompts=((style, 1.0),), steps=args.steps, guidance=args.guidance, density=args.density,
+                    groove=getattr(args, "groove_control", 0.5), seed=seed)
 
 
 def engine_block_beats(args) -> int:
@@ -529,6 +532,7 @@ def evaluate(args) -> dict:
             plot_example(path, ex, outs, min(bars, 8))
             plotted.append((ex.style, str(path)))
     report = {"model": args.model, "mode": args.mode, "block_beats": engine_block_beats(args), "steps": args.steps, "guidance": args.guidance, "density": args.density,
+              "groove_control": getattr(args, "groove_control", 0.5),
               "pieces": len(examples), "styles": sorted({e.style for e in examples}), "candidates": {}}
     opts = getattr(model, "decode_options", None)
     if opts is not None:  # the embedded model's groove as run (checkpoint or --groove / --groove-drums)

@@ -62,9 +62,10 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     assert lmdm(["eval", "--data", str(tmp_path / "data"), "--checkpoint", str(tmp_path / "ckpt"),
                  "--pieces-per-style", "1", "--bars", "4", "--drift-pieces", "0",
                  "--rtf-blocks", "2", "--sample-rate", "16000", "--plots", "", "--json", "--no-progress",
-                 "--groove", "lead=0.6", "--groove-drums", "bass=kick"]) == 0
+                 "--groove", "lead=0.6", "--groove-drums", "bass=kick", "--groove-control", "0.75"]) == 0
     r1 = json.loads(capsys.readouterr().out)
     assert r1["groove"] == {"lead": 0.6} and r1["groove_drums"] == {"bass": ["kick"]}
+    assert r1["groove_control"] == 0.75 and r["groove_control"] == 0.5
     assert r1["block_beats"] == 1 and r1["replan"]["replans"] > 0 and r1["replan"]["replans"] % (3 * 4) == 0  # 4-bar pieces
     assert 0 <= r1["replan"]["not_held"] <= r1["replan"]["sounding"]
     assert r1["candidates"]["ground_truth"] == r["candidates"]["ground_truth"]  # the same pieces
