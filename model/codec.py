@@ -258,8 +258,14 @@ class DecodeOptions:
     # groove locks to, e.g. {"bass": ("kick",)}: a bass that plays with the kick drum; a stem
     # not named locks to every class
     groove_drums: dict[str, tuple[str, ...]] | None = None
+    # restrike: pitched stems whose held notes are struck again where their groove drums hit
+    # (a note held at least min_frames ends there and the same pitch starts anew at the same
+    # velocity): a bass that pulses with the kick on the root it holds. Independent of the
+    # groove share; a block whose drums never hit is left alone
+    restrike: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "restrike", tuple(str(s) for s in (self.restrike or ())))
         if self.groove_drums:
             known = {c[0] for c in DRUM_CLASSES}
             fixed = {str(k): tuple(str(n) for n in v) for k, v in self.groove_drums.items()}
@@ -310,7 +316,7 @@ def decode(roll: np.ndarray, layout: RollLayout = DEFAULT_LAYOUT,
         roll = agree_on_chords(roll, layout, options.chord_tones, heard, weight, options.chord_span)
     notes: list[GridNote] = []
     hits = None  # (frames, drum classes): where the decoded drums hit
-    if options.groove and any(g > 0 for g in options.groove.values()):
+    if options.restrike or (options.groove and any(g > 0 for g in options.groove.values())):
         drums = [s for s in layout.stems if s.drums]
         if drums:
             hits = roll[:, layout.slice(drums[0].name)] > options.onset_threshold
@@ -412,6 +418,7 @@ def _decode_pitched(onset: np.ndarray, sustain: np.ndarray, spec: StemSpec,
     groove = (opt.groove or {}).get(spec.name, 0.0)
     if hits is not None and groove > 0:
         frame_thr = np.where(hits[:n_frames], on_thr * (1.0 - groove), on_thr * (1.0 + groove))
+    restrike = hits is not None and spec.name in opt.restrike
     active: dict[int, list] = {}  # pitch index -> [start, velocity]
     out: list[GridNote] = []
 
@@ -426,6 +433,11 @@ def _decode_pitched(onset: np.ndarray, sustain: np.ndarray, spec: StemSpec,
             if t - start >= opt.max_frames or (
                     t - start >= opt.min_frames and sustain[t, p] <= sus_thr):
                 close(p, t)
+        if restrike and hits[t]:  # the held notes start again with the drums
+            for p in [q for q, (start, _) in active.items() if t - start >= opt.min_frames]:
+                vel = active[p][1]
+                close(p, t)
+                active[p] = [t, vel]
         cands = np.nonzero(onset[t] > frame_thr[t])[0]
         if len(cands) == 0:
             continue

@@ -182,6 +182,7 @@ class EmbeddedGenerator:
                  relative: float | None = None, heard_prior: float | None = None,
                  harmony_prior: float | None = None, groove: dict[str, float] | None = None,
                  groove_drums: dict[str, tuple[str, ...]] | None = None,
+                 restrike: Sequence[str] | None = None,
                  sampler: str | None = None, guidance_mode: str | None = None,
                  guide_input: bool | None = None, input_guidance: float | None = None,
                  kernels: str = "mkl", phrase: bool = True, replan: bool = True,
@@ -219,6 +220,8 @@ class EmbeddedGenerator:
             dec["groove"] = {str(k): float(v) for k, v in groove.items()}
         if groove_drums is not None:
             dec["groove_drums"] = {str(k): tuple(v) for k, v in groove_drums.items()}
+        if restrike is not None:
+            dec["restrike"] = tuple(restrike)
         self.decode_options = replace(ROBUST, **dec)
         # sampler choice, tuned after training like the thresholds (meta "sampling")
         smp = dict(self.meta.get("sampling") or {})
@@ -579,6 +582,8 @@ class EmbeddedGenerator:
         if controls.groove != 0.5:  # the performer's groove control; 0.5 = as tuned
             pitched = [s.name for s in self.layout.stems if not s.drums]
             opts = replace(opts, groove=scale_groove(opts.groove, controls.groove, pitched))
+            if controls.groove <= 0.0:  # 0: the stems ignore the drums altogether
+                opts = replace(opts, restrike=())
         if self._key_pcs is not None:
             opts = replace(opts, pitch_classes=self._key_pcs)
         return opts
@@ -615,7 +620,8 @@ def create(sample_rate: int, **options) -> EmbeddedGenerator:
     (the weight of the pitch classes heard last in each chord choice), harmony_prior (that of
     the harmony predictor's, for the beats not heard yet), groove ({stem: share}: how much
     each pitched stem starts its notes with the drums, codec.DecodeOptions.groove), groove_drums
-    ({stem: drum class names} it locks to), sampler,
+    ({stem: drum class names} it locks to), restrike (pitched stems whose held notes are
+    struck again on those drums' hits, codec.DecodeOptions.restrike), sampler,
     guidance_mode, guide_input, input_guidance, kernels ("mkl" | "onednn": the GEMM library),
     phrase (False: a phrase-trained model is not told where its bars sit), replan (False:
     engine blocks shorter than a bar play the bar's plan as made before it began),

@@ -88,6 +88,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--groove-drums", type=parse_groove_drums, default=None, metavar="STEM=CLASS[+CLASS],...",
                    help="override the checkpoint's drum classes each stem's groove locks to, e.g. bass=kick "
                         "(a stem not named: every class; '' = every class for all)")
+    p.add_argument("--restrike", type=parse_restrike, default=None, metavar="STEM[,STEM]",
+                   help="override the checkpoint's restrike: the pitched stems whose held notes are struck "
+                        "again where their groove drums hit ('' = none)")
     p.add_argument("--onset-threshold", type=float, default=None, help="override the checkpoint's decode threshold")
     p.add_argument("--relative", type=float, default=None, help="override the checkpoint's relative decode threshold")
     p.add_argument("--heard-prior", type=float, default=None,
@@ -538,6 +541,7 @@ def evaluate(args) -> dict:
     if opts is not None:  # the embedded model's groove as run (checkpoint or --groove / --groove-drums)
         report["groove"] = dict(opts.groove or {})
         report["groove_drums"] = {k: list(v) for k, v in (opts.groove_drums or {}).items()}
+        report["restrike"] = list(opts.restrike)
     for c in CANDIDATES:
         s = summarise(counts[c])
         s["style"] = round(style_hits[c][0] / max(1, style_hits[c][1]), 4)
@@ -606,6 +610,15 @@ def parse_groove_drums(text: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def parse_restrike(text: str) -> tuple[str, ...]:
+    """`--restrike` "bass,keys" -> ("bass", "keys"); "" -> ()."""
+    stems = tuple(p.strip() for p in text.split(",") if p.strip())
+    bad = [s for s in stems if s not in PITCHED]
+    if bad:
+        raise argparse.ArgumentTypeError(f"restrike wants pitched stems ({', '.join(PITCHED)}), got {', '.join(bad)}")
+    return stems
+
+
 def load_model(args, sample_rate: int):
     """The evaluated generator, contract-checked like the daemon does; "embedded" works
     with any checkpoint folder whether or not it is the registered default."""
@@ -617,6 +630,7 @@ def load_model(args, sample_rate: int):
                  onset_threshold=getattr(args, "onset_threshold", None), relative=getattr(args, "relative", None),
                  heard_prior=getattr(args, "heard_prior", None), harmony_prior=getattr(args, "harmony_prior", None),
                  groove=getattr(args, "groove", None), groove_drums=getattr(args, "groove_drums", None),
+                 restrike=getattr(args, "restrike", None),
                  sampler=getattr(args, "sampler", None), guidance_mode=getattr(args, "guidance_mode", None),
                  guide_input=None if getattr(args, "guide_input", None) is None else args.guide_input == "on",
                  input_guidance=getattr(args, "input_guidance", None), kernels=getattr(args, "kernels", "mkl"),

@@ -249,3 +249,30 @@ def test_groove_drums_choose_the_drum_classes_a_stem_locks_to():
     assert replace(locked, groove_drums={"bass": ["kick"]}).groove_drums == {"bass": ("kick",)}
     with pytest.raises(ValueError, match="unknown drum class"):
         replace(locked, groove_drums={"bass": ("cowbell",)})
+
+
+def test_restrike_strikes_held_notes_again_on_the_drum_hits():
+    """A bass holding one pitch through a bar is struck again on each kick (same pitch and
+    velocity, no gap), not on a hi-hat; without restrike, or with silent drums, it holds."""
+    roll = np.zeros((16, DEFAULT_LAYOUT.channels), np.float32)
+    drums, bass = DEFAULT_LAYOUT.slice("drums"), DEFAULT_LAYOUT.slice("bass")
+    kick, hat = (next(i for i, c in enumerate(DRUM_CLASSES) if c[0] == n) for n in ("kick", "closed_hat"))
+    roll[[0, 6, 8], drums.start + kick] = 0.9
+    roll[[2, 10], drums.start + hat] = 0.9
+    roll[0, bass.start + 7] = 0.9
+    roll[1:16, bass.start + 7] = 0.5  # held all bar
+    plain = replace(ROBUST, onset_threshold=0.45, groove_drums={"bass": ("kick",)})
+    spans = lambda opt, r=roll: [(n.start, n.end, n.pitch, n.velocity)  # noqa: E731
+                                 for n in decode(r, DEFAULT_LAYOUT, opt) if n.stem == "bass"]
+    (held,) = spans(plain)
+    assert held[:2] == (0, 16)
+    struck = spans(replace(plain, restrike=["bass"]))
+    assert [(a, b) for a, b, _, _ in struck] == [(0, 6), (6, 8), (8, 16)]
+    assert {(p, v) for _, _, p, v in struck} == {held[2:]}
+    assert replace(plain, restrike=["bass"]).restrike == ("bass",)
+    assert spans(replace(plain, restrike=("lead",))) == [held]  # another stem's restrike
+    every = [(a, b) for a, b, _, _ in spans(replace(plain, restrike=("bass",), groove_drums=None))]
+    assert every == [(0, 2), (2, 6), (6, 8), (8, 10), (10, 16)]  # every class: the hats too
+    no_drums = roll.copy()
+    no_drums[:, drums] = 0.0
+    assert spans(replace(plain, restrike=("bass",)), no_drums) == [held]

@@ -293,9 +293,12 @@ def test_groove_comes_from_the_checkpoint_and_can_be_overridden(tiny_ckpt, tmp_p
 
     from model.embedded import set_inference_defaults
     folder = Path(shutil.copytree(tiny_ckpt, tmp_path / "ckpt"))
-    set_inference_defaults(folder, decode={"groove": {"lead": 0.6}, "groove_drums": {"bass": ("kick",)}})
+    set_inference_defaults(folder, decode={"groove": {"lead": 0.6}, "groove_drums": {"bass": ("kick",)},
+                                           "restrike": ("bass",)})
     assert _gen(folder).decode_options.groove == {"lead": 0.6}
     assert _gen(folder).decode_options.groove_drums == {"bass": ("kick",)}  # a YAML list read back
+    assert _gen(folder).decode_options.restrike == ("bass",)
+    assert create(SR, checkpoint=folder, prompt_encoder="table", threads=1, restrike=()).decode_options.restrike == ()
     g = create(SR, checkpoint=folder, prompt_encoder="table", threads=1, groove={"bass": 0.3})
     assert g.decode_options.groove == {"bass": 0.3}
     assert len(_run(g, 2)) == 2  # generates and decodes with it
@@ -304,5 +307,7 @@ def test_groove_comes_from_the_checkpoint_and_can_be_overridden(tiny_ckpt, tmp_p
     g = _gen(folder)
     assert g._decode_options(Controls()).groove == {"lead": 0.6}
     assert g._decode_options(Controls(groove=0.0)).groove == {"bass": 0.0, "keys": 0.0, "lead": 0.0}
+    assert g._decode_options(Controls(groove=0.0)).restrike == ()  # 0: nothing follows the drums
+    assert g._decode_options(Controls(groove=0.25)).restrike == ("bass",)
     assert set(g._decode_options(Controls(groove=1.0, key="C major")).groove.values()) == {0.9}
     assert g._decode_options(Controls(groove=1.0, key="C major")).pitch_classes == parse_key("C major")

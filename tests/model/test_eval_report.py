@@ -54,7 +54,7 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     assert meta["decode"]["heard_prior"] in HEARD_PRIORS
     assert r["plots"] and all((tmp_path / "img").joinpath(p.split("/")[-1]).stat().st_size > 1000 for p in r["plots"])
     assert r["block_beats"] == 4 and r["replan"]["replans"] == 0
-    assert r["groove"] == {} and r["groove_drums"] == {}  # the tiny checkpoint has none
+    assert r["groove"] == {} and r["groove_drums"] == {} and r["restrike"] == []  # the tiny checkpoint has none
     assert set(r["harmonic_per_beat"]) == set(r["candidates"])
     assert all(len(v) == 4 and all(0 <= x <= 1 for x in v) for v in r["harmonic_per_beat"].values())
     # one-beat engine blocks (the default, as the daemon's auto in accompany mode): the model
@@ -62,9 +62,10 @@ def test_eval_json_has_every_metric(tmp_path, capsys):
     assert lmdm(["eval", "--data", str(tmp_path / "data"), "--checkpoint", str(tmp_path / "ckpt"),
                  "--pieces-per-style", "1", "--bars", "4", "--drift-pieces", "0",
                  "--rtf-blocks", "2", "--sample-rate", "16000", "--plots", "", "--json", "--no-progress",
-                 "--groove", "lead=0.6", "--groove-drums", "bass=kick", "--groove-control", "0.75"]) == 0
+                 "--groove", "lead=0.6", "--groove-drums", "bass=kick", "--restrike", "bass",
+                 "--groove-control", "0.75"]) == 0
     r1 = json.loads(capsys.readouterr().out)
-    assert r1["groove"] == {"lead": 0.6} and r1["groove_drums"] == {"bass": ["kick"]}
+    assert r1["groove"] == {"lead": 0.6} and r1["groove_drums"] == {"bass": ["kick"]} and r1["restrike"] == ["bass"]
     assert r1["groove_control"] == 0.75 and r["groove_control"] == 0.5
     assert r1["block_beats"] == 1 and r1["replan"]["replans"] > 0 and r1["replan"]["replans"] % (3 * 4) == 0  # 4-bar pieces
     assert 0 <= r1["replan"]["not_held"] <= r1["replan"]["sounding"]
@@ -102,3 +103,8 @@ def test_groove_option_parses_per_stem_shares():
     for bad in ("bass=cowbell", "drums=kick", "bass", "bass="):
         with pytest.raises(argparse.ArgumentTypeError):
             parse_groove_drums(bad)
+    from model.evaluate import parse_restrike
+    assert parse_restrike("bass, keys") == ("bass", "keys") and parse_restrike("") == ()
+    for bad in ("drums", "bass,tuba"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_restrike(bad)
