@@ -320,8 +320,9 @@ def _build_table() -> list[Address]:
                  "as busy as it usually is, 0 and 1 the sparsest and busiest bars it knows)"),
         _setting("groove", Arg("groove", "float", 0, 1), gen["groove"],
                  "how tightly bass, keys and lead start their notes with the drums (the embedded "
-                 "model: 0.5 = as tuned, the lead on the drums; above it the bass joins on the kick; 0 = "
-                 "no lock; 1 = every pitched stem on the drummer's grid)"),
+                 "model: 0.5 = as tuned, the lead on the drums and the bass's held notes struck again on "
+                 "the kick; above it the bass also starts its notes on the kick; 0 = no lock; 1 = every "
+                 "pitched stem on the drummer's grid)"),
         _setting("seed", Arg("seed", "int", -1, INT32[1]), -1,
                  "reproducible generation; -1: a fresh seed every block"),
         _setting("context_beats", Arg("beats", "float", 0, 512), gen["context_beats"],
