@@ -49,6 +49,7 @@ INPUT_WAV = DATA / "demo_input.wav"
 LOOP_BARS = 4  # demo_input.wav is one pass of the 4-bar loop (+ TAIL_S of release)
 BEATS_PER_BAR = 4
 DEFAULT_BARS = 8  # two passes: from the second one on, the band has heard the whole loop
+DEFAULT_PROMPT = "pop"  # a band in a style the models know, for the piano loop; "" = no prompt
 TAIL_S = 0.5
 ONSET = 1e-3  # |sample| above this (-60 dBFS) counts as sound
 LEVEL_DB = -3.0  # peak of a re-rendered input, as the bundled WAV
@@ -69,7 +70,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     length.add_argument("--bars", type=int, metavar="N", help=f"bars to play (default {DEFAULT_BARS})")
     length.add_argument("--seconds", type=float, metavar="S", help="play at least this long (whole bars)")
     p.add_argument("--model", metavar="NAME", help="generator to load (default: the daemon's default)")
-    p.add_argument("--prompt", default="", help="style prompt sent before playing")
+    p.add_argument("--prompt", default=DEFAULT_PROMPT,
+                   help=f"style prompt sent before playing (default {DEFAULT_PROMPT!r}; '' = none: the "
+                        "model follows the input alone)")
     p.add_argument("--bpm", type=float, metavar="BPM",
                    help="tempo (default: the performance's own, 100); others re-render the input")
     p.add_argument("--jack-server", metavar="NAME",
