@@ -265,10 +265,12 @@ class DecodeOptions:
     restrike: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "restrike", tuple(str(s) for s in (self.restrike or ())))
+        stems = (self.restrike,) if isinstance(self.restrike, str) else (self.restrike or ())
+        object.__setattr__(self, "restrike", tuple(str(s) for s in stems))  # YAML: a list or one name
         if self.groove_drums:
             known = {c[0] for c in DRUM_CLASSES}
-            fixed = {str(k): tuple(str(n) for n in v) for k, v in self.groove_drums.items()}
+            fixed = {str(k): (str(v),) if isinstance(v, str) else tuple(str(n) for n in v)
+                     for k, v in self.groove_drums.items()}
             bad = sorted({n for v in fixed.values() for n in v} - known)
             if bad:
                 raise ValueError(f"groove_drums: unknown drum class {', '.join(bad)} "

@@ -247,6 +247,7 @@ def test_groove_drums_choose_the_drum_classes_a_stem_locks_to():
     assert starts(locked) == [0, 4]
     assert starts(replace(locked, groove_drums={"bass": ["kick"]})) == [0]
     assert replace(locked, groove_drums={"bass": ["kick"]}).groove_drums == {"bass": ("kick",)}
+    assert replace(locked, groove_drums={"bass": "kick"}).groove_drums == {"bass": ("kick",)}
     with pytest.raises(ValueError, match="unknown drum class"):
         replace(locked, groove_drums={"bass": ("cowbell",)})
 
@@ -270,6 +271,7 @@ def test_restrike_strikes_held_notes_again_on_the_drum_hits():
     assert [(a, b) for a, b, _, _ in struck] == [(0, 6), (6, 8), (8, 16)]
     assert {(p, v) for _, _, p, v in struck} == {held[2:]}
     assert replace(plain, restrike=["bass"]).restrike == ("bass",)
+    assert replace(plain, restrike="bass").restrike == ("bass",)  # one name, not its letters
     assert spans(replace(plain, restrike=("lead",))) == [held]  # another stem's restrike
     every = [(a, b) for a, b, _, _ in spans(replace(plain, restrike=("bass",), groove_drums=None))]
     assert every == [(0, 2), (2, 6), (6, 8), (8, 10), (10, 16)]  # every class: the hats too
