@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from model.api import MODES, STEMS
+from model.api import MODES, REGISTRY, STEMS
 
 
 class ConfigError(ValueError):
@@ -137,6 +138,31 @@ class RecordConfig:
         _range("record.flush_s", self.flush_s, 0.05, 1.0)
 
 
+MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def check_models(models: dict) -> None:
+    """The `models:` section: name -> {type: a registered generator, its options...}."""
+    for name, entry in models.items():
+        if not isinstance(name, str) or not MODEL_NAME.fullmatch(name):
+            raise ConfigError(f"models: {name!r} is not a model name (1-64 letters, digits, - _ ., "
+                              "not starting with - _ or .)")
+        if name == "default" or name in REGISTRY:
+            raise ConfigError(f"models.{name}: the name is taken by a built-in model; pick another")
+        if not isinstance(entry, dict):
+            raise ConfigError(f"models.{name}: expected a mapping with 'type' and options, got {entry!r}")
+        if entry.get("type") not in REGISTRY:
+            raise ConfigError(f"models.{name}.type: {entry.get('type')!r} is not one of {', '.join(sorted(REGISTRY))}")
+        for key, value in entry.items():
+            if not isinstance(key, str) or not isinstance(value, (str, int, float, bool, list, dict, type(None))):
+                raise ConfigError(f"models.{name}.{key}: expected a plain YAML value, got {value!r}")
+        ckpt = entry.get("checkpoint")
+        if ckpt is not None:
+            if not isinstance(ckpt, str) or not Path(ckpt).is_dir():
+                raise ConfigError(f"models.{name}.checkpoint: {ckpt!r} is not a folder (relative paths "
+                                  "are relative to the config file)")
+
+
 @dataclass
 class Config:
     osc: OscConfig = field(default_factory=OscConfig)
@@ -145,10 +171,18 @@ class Config:
     generation: GenerationConfig = field(default_factory=GenerationConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     record: RecordConfig = field(default_factory=RecordConfig)
+    # named models of this config: name -> {"type": "embedded" | "baseline", options...}
+    # (model.api.configure); loaded by name over OSC like the built-in ones
+    models: dict[str, dict] = field(default_factory=dict)
 
     def check(self) -> None:
         for f in dataclasses.fields(self):
-            getattr(self, f.name).check()
+            if f.name != "models":
+                getattr(self, f.name).check()
+        check_models(self.models)
+        known = {"default", *REGISTRY, *self.models}
+        if self.generation.model not in known:
+            raise ConfigError(f"generation.model: {self.generation.model!r} is not one of {', '.join(sorted(known))}")
 
 
 def _range(name: str, value: Any, lo: float, hi: float) -> None:
@@ -167,7 +201,11 @@ def _merge(base: dict, over: dict, path: str = "") -> dict:
         name = f"{path}{key}"
         if key not in base:
             raise ConfigError(f"unknown config key {name!r}")
-        if isinstance(base[key], dict) and key != "programs":
+        if key == "models" and not path:  # a user's own names: taken whole, checked later
+            if not isinstance(value, dict):
+                raise ConfigError(f"{name}: expected a mapping, got {value!r}")
+            out[key] = {**base[key], **value}
+        elif isinstance(base[key], dict) and key != "programs":
             if not isinstance(value, dict):
                 raise ConfigError(f"{name}: expected a mapping, got {value!r}")
             out[key] = _merge(base[key], value, name + ".")
@@ -233,6 +271,17 @@ def _build(cls: type, data: dict, path: str) -> Any:
     return cls(**kwargs)
 
 
+def _resolve_checkpoints(user: dict, folder: Path) -> None:
+    """A user file's relative `models.*.checkpoint` paths are relative to the file."""
+    models = user.get("models")
+    if not isinstance(models, dict):
+        return
+    for entry in models.values():
+        if isinstance(entry, dict) and isinstance(entry.get("checkpoint"), str):
+            ckpt = Path(entry["checkpoint"]).expanduser()
+            entry["checkpoint"] = str(ckpt if ckpt.is_absolute() else folder / ckpt)
+
+
 DEFAULTS_PATH = Path(__file__).with_name("defaults.yaml")
 
 
@@ -255,6 +304,7 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
             raise ConfigError(f"{p}: not valid YAML: {exc}") from None
         if not isinstance(user, dict):
             raise ConfigError(f"{p}: the top level must be a mapping")
+        _resolve_checkpoints(user, p.resolve().parent)
         data = _merge(data, user)
     if overrides:
         data = _merge(data, overrides)

@@ -36,7 +36,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", choices=("jack", "portaudio"), help="audio backend (default jack)")
     p.add_argument("--client-name", metavar="NAME", help="JACK client name (default lmdm)")
     p.add_argument("--model", metavar="NAME",
-                   help=f"generator to load: default or one of {', '.join(api.available())}")
+                   help=f"generator to load: default, one of {', '.join(api.available())}, or a name "
+                        "of the config file's models: section")
     p.add_argument("--mode", choices=api.MODES, help="starting mode (default accompany)")
     p.add_argument("--bpm", type=float, help="starting tempo")
     p.add_argument("--inputs", type=int, metavar="N", help="number of audio inputs (default 2)")
@@ -68,6 +69,7 @@ class Daemon:
     def __init__(self, cfg: Config, generator=None, out=print):
         from bridge.rings import Exchange
         self.cfg = cfg
+        api.configure(cfg.models)  # the config's own named models: /lmdm/model loads them by name
         self.stems = api.STEMS
         self.out = out
         self._generator = generator

@@ -36,7 +36,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prompt", metavar="TEXT", help="style prompt")
     p.add_argument("--mode", choices=api.MODES, help="accompany (default), delay or free")
     p.add_argument("--seed", type=int, help="seed for reproducible generation")
-    p.add_argument("--model", metavar="NAME", help=f"default or one of {', '.join(api.available())}")
+    p.add_argument("--model", metavar="NAME", help=f"default, one of {', '.join(api.available())}, or a name of "
+                        "the config file's models: section")
     p.add_argument("--config", metavar="FILE", help="YAML file overlaying bridge/defaults.yaml")
 
 
@@ -91,6 +92,7 @@ def render(cfg: Config, audio: np.ndarray, midi: list[tuple[int, bytes]], sample
     """Drive the engine core over the whole input; output covers the input (rounded up to
     whole blocks; delay mode adds the two blocks its answers come late)."""
     from model.synth import StemSynth
+    api.configure(cfg.models)  # the config's own named models (models:)
     gen = generator or load_model(cfg.generation.model, sample_rate)
     stems = api.STEMS
     if synth is None:

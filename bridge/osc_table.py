@@ -340,8 +340,9 @@ def _build_table() -> list[Address]:
                      + (" (a GM drum kit, on MIDI channel 10)" if stem == "drums" else "")),
         ]
     t += [
-        Address(PREFIX + "model", "s", "a registered model name", "default",
-                "load a model by name (never a path); answers /lmdm/ready when loaded",
+        Address(PREFIX + "model", "s", "a model name", "default",
+                "load a model by name (never a path): default, a built-in one (baseline, embedded) or "
+                "one the daemon's config file names under models:; answers /lmdm/ready when loaded",
                 param="model", check=_check_model),
         Address(PREFIX + "record", "s|i", "name: [A-Za-z0-9_.-]{1,64}; 0 stops", "",
                 "record input, stems, mix and notes into the session folder <record.dir>/<name>; "

@@ -131,21 +131,47 @@ REGISTRY: dict[str, str] = {
     "embedded": "model.embedded:create",
 }
 DEFAULT_MODEL = "embedded"  # bridge.engine.load_model falls back to "baseline" if it cannot load
+# Named models of the local config file (the daemon's `models:` section, see configure()):
+# name -> (a REGISTRY name, the factory's options), e.g. "mine" -> ("embedded",
+# {"checkpoint": "/abs/path", "kernels": "onednn"}). Loaded by name like the registered ones.
+CONFIGURED: dict[str, tuple[str, dict]] = {}
 
 
 def available() -> list[str]:
-    return sorted(REGISTRY)
+    return sorted({*REGISTRY, *CONFIGURED})
+
+
+def configure(models: dict[str, dict]) -> None:
+    """Replace the configured models: {name: {"type": a REGISTRY name, **options}}. Called with
+    the daemon's (or `lmdm render`'s) validated config, never with anything from the network:
+    options may name files (an embedded checkpoint folder)."""
+    CONFIGURED.clear()
+    for name, entry in models.items():
+        opts = dict(entry)
+        CONFIGURED[name] = (opts.pop("type"), opts)
 
 
 def load_generator(name: str, sample_rate: int, **options) -> Generator:
-    """Load a registered generator and check its contract with a silent test block."""
+    """Load a registered or configured generator and check its contract with a silent test
+    block. A configured model reports its configured name (gen.name)."""
     if name == "default":
         name = DEFAULT_MODEL
-    if name not in REGISTRY:
+    kind = name
+    if name in CONFIGURED:
+        kind, preset = CONFIGURED[name]
+        options = {**preset, **options}
+    if kind not in REGISTRY:
         raise ModelError(f"unknown model {name!r}; available: {', '.join(available())}")
-    module_name, factory_name = REGISTRY[name].split(":")
+    module_name, factory_name = REGISTRY[kind].split(":")
     factory = getattr(importlib.import_module(module_name), factory_name)
-    gen = factory(sample_rate=sample_rate, **options)
+    try:
+        gen = factory(sample_rate=sample_rate, **options)
+    except TypeError as exc:  # an option the factory does not take (a config typo)
+        if name in CONFIGURED:
+            raise ModelError(f"model {name!r} ({kind}): {exc}") from exc
+        raise
+    if kind != name:
+        gen.name = name
     check_contract(gen)
     return gen
 

@@ -38,6 +38,13 @@ def test_user_file_overlays_key_by_key(tmp_path):
     ("osc:\n  host: 0.0.0.0\n", "osc.host"),
     ("osc:\n  allow: [not-a-net]\n", "osc.allow"),
     ("render:\n  programs:\n    tuba: 3\n", "render.programs"),
+    ("models:\n  mine: {type: tuba}\n", "models.mine.type"),
+    ("models:\n  embedded: {type: baseline}\n", "models.embedded"),
+    ("models:\n  ../up: {type: baseline}\n", "models"),
+    ("models:\n  mine: baseline\n", "models.mine"),
+    ("models:\n  mine: {type: embedded, checkpoint: no/such/folder}\n", "models.mine.checkpoint"),
+    ("models: [a]\n", "models"),
+    ("generation:\n  model: mine\n", "generation.model"),
     ("render:\n  programs:\n    bass: 300\n", "render.programs.bass"),
     ("engine: 3\n", "engine"),
 ])
@@ -67,3 +74,32 @@ def test_serve_flags_override_the_file(tmp_path):
     cfg = load_config(args.config, daemon.overrides_from_args(args))
     assert cfg.osc.port == 9200 and cfg.audio.backend == "portaudio" and cfg.engine.mode == "free"
     assert cfg.audio.jack_server == "studio"  # not given on the command line: the file wins
+
+
+def test_models_of_the_config_are_named_and_their_checkpoints_found(tmp_path):
+    """`models:` names models of the user's own (a type and its options); a relative
+    checkpoint is relative to the config file, wherever the daemon starts."""
+    (tmp_path / "runs" / "big").mkdir(parents=True)
+    f = tmp_path / "c.yaml"
+    f.write_text("generation:\n  model: big\nmodels:\n  big: {type: embedded, checkpoint: runs/big, kernels: onednn}\n"
+                 "  plain: {type: baseline}\n")
+    cfg = load_config(f)
+    assert cfg.generation.model == "big"
+    assert cfg.models == {"big": {"type": "embedded", "checkpoint": str(tmp_path / "runs" / "big"), "kernels": "onednn"},
+                          "plain": {"type": "baseline"}}
+    assert load_config().models == {}
+
+
+def test_configured_models_load_by_name_with_their_options():
+    from model import api
+    try:
+        api.configure({"plain": {"type": "baseline", "history_s": 30.0}, "typo": {"type": "baseline", "colour": "red"}})
+        assert {"plain", "typo", "baseline", "embedded"} <= set(api.available())
+        gen = api.load_generator("plain", 16000)
+        assert gen.name == "plain" and gen.sample_rate == 16000
+        with pytest.raises(api.ModelError, match="typo.*colour"):
+            api.load_generator("typo", 16000)
+        assert api.load_generator("baseline", 16000).name == "baseline"
+    finally:
+        api.configure({})
+    assert "plain" not in api.available()

@@ -86,14 +86,44 @@ def test_settings_read_back_and_stems_controls(daemon, osc_client_factory):
     assert c.wait_for("/lmdm/value", since=since).args == ("state", "stopped")
 
 
+def _load_model(c, name: str, answer: str = "/lmdm/ready", timeout: float = 30):
+    """Send /lmdm/model `name` to a subscribed client's daemon -> the `answer` message
+    (/lmdm/ready or /lmdm/error) that follows."""
+    since = c.mark()
+    c.send("/lmdm/model", name)
+    return c.wait_for(answer, timeout, since=since)
+
+
 def test_model_loads_by_name_in_the_background(daemon, osc_client_factory):
     c = osc_client_factory(daemon.osc_port)
     c.subscribe()
     c.wait_for("/lmdm/ready")
-    since = c.mark()
-    c.send("/lmdm/model", "baseline")
-    assert c.wait_for("/lmdm/ready", 30, since=since).args == ("baseline", 48000)
+    assert _load_model(c, "baseline").args == ("baseline", 48000)
     c.ping()
+
+
+def test_models_of_the_config_load_by_name_and_a_broken_one_is_an_error(jack_server, tmp_path, osc_client_factory):
+    """A studio's own model, named in the config (a checkpoint and options), loads over OSC
+    by that name; one whose options are wrong answers /lmdm/error and the daemon plays on."""
+    from daemonkit import FAST, REPO, start_daemon
+    models = {"studio": {"type": "embedded", "checkpoint": str(REPO / "model" / "checkpoints" / "default"),
+                         "prompt_encoder": "table", "kernels": "onednn", "threads": 1},
+              "typo": {"type": "baseline", "colour": "red"}}
+    d = start_daemon(jack_server, tmp_path, {**FAST, "models": models})
+    try:
+        c = osc_client_factory(d.osc_port)
+        c.subscribe()
+        c.wait_for("/lmdm/ready")
+        assert _load_model(c, "studio", timeout=60).args == ("studio", 48000)
+        err = _load_model(c, "typo", "/lmdm/error")
+        assert err.args[0] == "/lmdm/model"
+        assert "typo" in err.args[1] and "colour" in err.args[1]
+        c.ping()
+        since = c.mark()
+        c.send("/lmdm/get", "model")
+        assert c.wait_for("/lmdm/value", since=since).args == ("model", "studio")
+    finally:
+        d.stop()
 
 
 def test_sigint_stops_cleanly_and_removes_the_ports(daemon, probe_factory):

@@ -83,6 +83,23 @@ def test_render_is_deterministic_and_covers_the_input(tmp_path):
         assert 0 <= start < a.stems.shape[1] and dur > 0 and bpm == 120.0
 
 
+def test_render_loads_a_model_the_config_names(tmp_path):
+    """`lmdm render --config FILE --model NAME` with NAME from the file's models: section:
+    the same notes as the built-in it is configured as."""
+    f = tmp_path / "studio.yaml"
+    f.write_text("models:\n  plain: {type: baseline, history_s: 30.0}\n")
+    src = _sine_file(tmp_path)
+    runs = {m: _lmdm("render", "--input", str(src), "--out", str(tmp_path / m), "--seed", "2", "--bpm", "120",
+                     "--config", str(f), "--model", m) for m in ("plain", "baseline")}
+    assert all(r.returncode == 0 for r in runs.values()), [r.stderr for r in runs.values()]
+    notes = {m: mido.MidiFile(tmp_path / m / "notes.mid") for m in runs}
+    on = {m: [(t.name, x.note) for t in mf.tracks for x in t if x.type == "note_on" and x.velocity]
+          for m, mf in notes.items()}
+    assert on["plain"] and on["plain"] == on["baseline"]
+    bad = _lmdm("render", "--input", str(src), "--out", str(tmp_path / "x"), "--config", str(f), "--model", "nosuch")
+    assert bad.returncode != 0 and "nosuch" in bad.stderr
+
+
 def test_delay_mode_answers_two_blocks_later(tmp_path):
     audio, midi, rate, _ = read_input(_sine_file(tmp_path), SR)
     cfg = load_config(None, {"generation": {"seed": 3, "model": "baseline"}, "engine": {"bpm": 120.0, "mode": "delay"}})
