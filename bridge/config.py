@@ -202,6 +202,7 @@ def _merge(base: dict, over: dict, path: str = "") -> dict:
         if key not in base:
             raise ConfigError(f"unknown config key {name!r}")
         if key == "models" and not path:  # a user's own names: taken whole, checked later
+            value = {} if value is None else value  # "models:" with nothing under it
             if not isinstance(value, dict):
                 raise ConfigError(f"{name}: expected a mapping, got {value!r}")
             out[key] = {**base[key], **value}

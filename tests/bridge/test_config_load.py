@@ -88,6 +88,8 @@ def test_models_of_the_config_are_named_and_their_checkpoints_found(tmp_path):
     assert cfg.models == {"big": {"type": "embedded", "checkpoint": str(tmp_path / "runs" / "big"), "kernels": "onednn"},
                           "plain": {"type": "baseline"}}
     assert load_config().models == {}
+    f.write_text("models:\n")  # an empty section
+    assert load_config(f).models == {}
 
 
 def test_configured_models_load_by_name_with_their_options():
