@@ -472,6 +472,76 @@ class MidiSchedule:
         return offs
 
 
+MIDI_CLOCK, MIDI_START, MIDI_CONTINUE, MIDI_STOP = 0xF8, 0xFA, 0xFB, 0xFC
+CLOCK_PPQN = 24  # MIDI clock ticks per quarter note
+
+
+class MidiClock:
+    """An external MIDI clock on midi_in (a DAW or a drum machine as master): its tempo and
+    its Start / Continue / Stop. Fed the frame of every realtime byte; used from one thread.
+
+    The tempo is the median tick interval of the last beat's ticks (a late tick moves a
+    median little), and None until ticks_needed ticks arrived or once none came for stale_s
+    (the master stopped sending: the daemon's own tempo rules again). `song_ticks` counts the
+    ticks since Start (a Continue goes on counting), so the master's bar lines are known:
+    after Start the next tick is the downbeat of bar 1."""
+
+    def __init__(self, sample_rate: int, ticks_needed: int = 6, stale_s: float = 0.5) -> None:
+        self.sample_rate = int(sample_rate)
+        self.ticks: deque[int] = deque(maxlen=CLOCK_PPQN + 1)
+        self.ticks_needed = int(ticks_needed)
+        self.stale = int(stale_s * sample_rate)
+        self.running = False
+        self.song_ticks = 0  # ticks since Start while running
+        self.start_frame: int | None = None  # frame of the last Start
+
+    def feed(self, frame: int, status: int) -> str | None:
+        """One realtime byte at `frame` -> "start", "continue" or "stop" when it is one."""
+        if status == MIDI_CLOCK:
+            if self.ticks and frame < self.ticks[-1]:
+                self.ticks.clear()  # time went backwards (a new JACK server): start over
+            self.ticks.append(int(frame))
+            if self.running:
+                self.song_ticks += 1
+            return None
+        if status == MIDI_START:
+            self.running, self.song_ticks, self.start_frame = True, 0, int(frame)
+            return "start"
+        if status == MIDI_CONTINUE:
+            self.running = True
+            return "continue"
+        if status == MIDI_STOP:
+            self.running = False
+            return "stop"
+        return None
+
+    def bpm(self, now: int) -> float | None:
+        """The master's tempo at frame `now` (20..300 bpm), None without a live clock."""
+        if len(self.ticks) < self.ticks_needed or now - self.ticks[-1] > self.stale:
+            return None
+        interval = float(np.median(np.diff(np.asarray(self.ticks, np.int64))))
+        if interval <= 0:
+            return None
+        return float(min(max(60.0 * self.sample_rate / (CLOCK_PPQN * interval), 20.0), 300.0))
+
+    def next_bar(self, after: int, beats_per_bar: int, bpm: float) -> int | None:
+        """The first of the master's bar lines at or after frame `after`, counted in ticks
+        since Start (tick 0 is the downbeat of bar 1; a Continue goes on counting), at `bpm`
+        from the last tick; None when no Start was seen."""
+        if self.start_frame is None:
+            return None
+        per_tick = 60.0 * self.sample_rate / (CLOCK_PPQN * bpm)
+        bar_ticks = beats_per_bar * CLOCK_PPQN
+        if self.song_ticks and self.ticks:
+            base, index = self.ticks[-1], self.song_ticks - 1
+        else:  # Start seen, no tick since: the downbeat is the next tick, about now
+            base, index = self.start_frame, 0
+        frame = base + (-index % bar_ticks) * per_tick
+        if frame < after:
+            frame += math.ceil((after - frame) / (bar_ticks * per_tick) - 1e-9) * bar_ticks * per_tick
+        return int(round(frame))
+
+
 def mix(audio: np.ndarray, gains: np.ndarray) -> np.ndarray:
     """audio (stems, n), gains (stems,) -> (n,) float32."""
     return (gains.astype(np.float32) @ audio).astype(np.float32)

@@ -27,8 +27,8 @@ import numpy as np
 
 from bridge.config import Config
 from bridge.backend import BackendError
-from bridge.engine import (MidiSchedule, Planner, Settings, Slot, SlotOutput, Voice, end_frames, midi_channel,
-                           note_frames)
+from bridge.engine import (MidiClock, MidiSchedule, Planner, Settings, Slot, SlotOutput, Voice, end_frames,
+                           midi_channel, note_frames)
 from bridge.monitor import Monitor
 from bridge.worker import Job, Worker
 from model.api import MidiEvent
@@ -74,6 +74,8 @@ class LiveEngine:
         self.note_heap: list = []  # (frame, seq, messages) /lmdm/note bundles to send
         self._seq = itertools.count()
         self._midi_pending: list[tuple[int, bytes]] = []  # MIDI in events ahead of the audio
+        self.clock = MidiClock(self.sample_rate)  # a MIDI clock master on midi_in (follow_transport)
+        self._clock_actions: list[str] = []  # its Start / Continue / Stop, done after the input
         self.monitor = Monitor(exchange, self.stems, self.sample_rate, cfg.osc.meter_hz, feedback,
                                self._error, recorder_factory, mix_channels=2 if cfg.audio.mix else 1)
         self._next_heartbeat = 0
@@ -134,6 +136,7 @@ class LiveEngine:
     def _cycle(self) -> None:
         self._drain_controls()
         self._consume_input()
+        self._follow_clock()
         self._collect_results()
         if self.state == "playing":
             self._plan_due()
@@ -187,7 +190,13 @@ class LiveEngine:
         start = now + margin + self.period
         start += -start % self.period  # on a period boundary
         t = self._transport()
-        if t is not None and t.bpm:
+        clock_bpm = self.clock.bpm(now) if self.settings.follow_transport else None
+        bar = None if t is not None or clock_bpm is None else self.clock.next_bar(
+            start, self.settings.beats_per_bar, clock_bpm)
+        if bar is not None:  # a MIDI clock master that was started: start on its next bar line
+            self.settings.bpm = round(clock_bpm, 2)
+            start = bar
+        elif t is not None and t.bpm:
             # rolling JACK transport: start on its next bar line (within one period)
             fpb = self.planner.frames_per_beat(t.bpm)
             bpb = t.beats_per_bar or self.settings.beats_per_bar
@@ -255,12 +264,29 @@ class LiveEngine:
         self.monitor.consume(start, chunk)
 
     def _midi_for(self, start: int, n: int) -> list[MidiEvent]:
-        self._midi_pending += self.ex.midi_in.pop_all()
+        for t, data in self.ex.midi_in.pop_all():
+            if data and data[0] >= 0xF8:  # realtime: clock, start, stop (never the generator's)
+                action = self.clock.feed(t, data[0]) if self.settings.follow_transport else None
+                if action:
+                    self._clock_actions.append(action)
+            else:
+                self._midi_pending.append((t, data))
         out, keep = [], []
         for t, data in self._midi_pending:
             (out if t < start + n else keep).append((t, data))
         self._midi_pending = keep
         return [MidiEvent(min(max(t - start, 0), n - 1), data) for t, data in out]
+
+    def _follow_clock(self) -> None:
+        """A MIDI clock master's Start / Continue play (on its next bar line) and its Stop
+        stops, as /lmdm/play and /lmdm/stop do."""
+        actions, self._clock_actions = self._clock_actions, []
+        for action in actions:
+            log.info("MIDI clock: %s", action)
+            if action == "stop":
+                self._stop()
+            else:
+                self._play()
 
     # generation ------------------------------------------------------------------------
     def _plan_due(self) -> None:
@@ -268,6 +294,10 @@ class LiveEngine:
             t = self._transport()
             if t is not None:
                 self.settings.bpm = float(min(max(t.bpm, 20.0), 300.0))
+            elif self.settings.follow_transport:  # else a MIDI clock master's tempo, if one runs
+                clock_bpm = self.clock.bpm(self.heard)
+                if clock_bpm is not None and abs(clock_bpm - self.settings.bpm) >= 0.05:
+                    self.settings.bpm = round(clock_bpm, 2)
             slot = self.planner.plan(self.origin)
             job = Job(slot)
             self.jobs.append(job)

@@ -299,9 +299,11 @@ def _build_table() -> list[Address]:
                 "weighted style prompts, mixed (weight default 1); a single \"\" clears",
                 param="prompt", check=_check_prompt),
         _setting("bpm", Arg("bpm", "float", 20, 300), 120.0,
-                 "tempo, applied at the next block (ignored while following JACK transport)"),
+                 "tempo, applied at the next block (ignored while following JACK transport or a MIDI clock)"),
         _setting("follow_transport", Arg("on", "bool"), True,
-                 "take the tempo from JACK transport when it rolls with BBT"),
+                 "follow an external master: the tempo of JACK transport when it rolls with BBT, else of "
+                 "a MIDI clock on midi_in, whose Start and Continue play (on its next bar line) and whose "
+                 "Stop stops"),
         _setting("beats_per_bar", Arg("beats", "int", 1, 16), 4, "beats per bar"),
         _setting("block_beats", Arg("beats", "float", 0, 32), 0.0,
                  "block length in beats (at least 0.25), applied at the next block; 0 = auto: one beat "

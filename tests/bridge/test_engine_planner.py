@@ -211,3 +211,37 @@ def test_midi_schedule_ends_notes_early_and_never_cuts_a_newer_note():
     sched.add(out(s2, [NoteEvent("keys", 64, 90, 0.0, 4.0)]), STEMS, SR)
     sched.pop_until(192000 + 1)
     assert sched.owed_offs() == [bytes((0x81, 64, 0))] and not sched.heap
+
+
+def test_midi_clock_tempo_start_stop_and_bar_lines():
+    """MIDI clock on midi_in: the tempo of 24 ticks per beat (robust to one late tick), none
+    before enough ticks or after they stop, Start/Continue/Stop named, bar lines counted
+    from Start."""
+    from bridge.engine import MIDI_CLOCK, MIDI_CONTINUE, MIDI_START, MIDI_STOP, MidiClock
+    sr = 48000
+    per_tick = 1200  # 100 bpm: 60 * 48000 / (24 * 100)
+    c = MidiClock(sr)
+    assert c.bpm(0) is None and c.next_bar(0, 4, 100.0) is None  # nothing heard yet
+    assert c.feed(1000, MIDI_START) == "start"
+    frames = [1000 + i * per_tick for i in range(30)]
+    frames[10] += 300  # one tick late
+    for f in frames:
+        assert c.feed(f, MIDI_CLOCK) is None
+    assert c.bpm(frames[-1]) == pytest.approx(100.0)
+    assert c.song_ticks == 30
+    # bar lines every 96 ticks from the first tick (bar 1's downbeat), at or after a frame
+    bar = 96 * per_tick
+    assert c.next_bar(frames[-1], 4, 100.0) == 1000 + bar
+    assert c.next_bar(1000 + bar + 1, 4, 100.0) == 1000 + 2 * bar
+    assert c.next_bar(1000 + bar, 4, 100.0) == 1000 + bar
+    assert c.bpm(frames[-1] + sr) is None  # no tick for a second: stale
+    assert c.feed(frames[-1] + 10, MIDI_STOP) == "stop" and not c.running
+    for f in range(frames[-1] + per_tick, frames[-1] + 20 * per_tick, per_tick):
+        c.feed(f, MIDI_CLOCK)  # a stopped master keeps its clock running: tempo, no song position
+    assert c.song_ticks == 30 and c.bpm(frames[-1] + 19 * per_tick) == pytest.approx(100.0)
+    assert c.feed(frames[-1] + 20 * per_tick, MIDI_CONTINUE) == "continue" and c.running
+    fast = MidiClock(sr)
+    for i in range(10):
+        fast.feed(i * 500, MIDI_CLOCK)  # 240 bpm
+    assert fast.bpm(4500) == pytest.approx(240.0)
+    assert MidiClock(sr).feed(0, 0xFE) is None  # active sensing: ignored

@@ -56,3 +56,68 @@ def test_blocks_follow_the_rolling_transport_tempo(daemon, osc_client_factory):
         m = c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[1] == 200.0, since=since)
     finally:
         master.close()
+
+
+class MidiClockMaster:
+    """A MIDI clock master (a DAW or drum machine) on the daemon's midi_in: 24 ticks per
+    beat at `bpm`, and Start / Stop when asked."""
+
+    def __init__(self, server: str, daemon_client: str, bpm: float):
+        import threading
+
+        import jack
+        self.client = jack.Client("clockmaster", servername=server, no_start_server=True)
+        self.out = self.client.midi_outports.register("out")
+        self.per_tick = 60.0 * self.client.samplerate / (24 * bpm)
+        self.next_tick: float | None = None
+        self.pending: list[int] = []  # realtime bytes to send at the next period
+        self.lock = threading.Lock()
+        self.client.set_process_callback(self._process)
+        self.client.activate()
+        self.client.connect(self.out, f"{daemon_client}:midi_in")
+
+    def send(self, status: int) -> None:
+        with self.lock:
+            self.pending.append(status)
+
+    def _process(self, n: int) -> None:
+        self.out.clear_buffer()
+        frame = self.client.last_frame_time
+        with self.lock:
+            pending, self.pending = self.pending, []
+        for status in pending:  # Start / Stop first, at the period's first frame
+            self.out.write_midi_event(0, bytes((status,)))
+        if self.next_tick is None:
+            self.next_tick = float(frame)
+        while self.next_tick < frame + n:
+            self.out.write_midi_event(max(int(self.next_tick) - frame, 0), b"\xf8")
+            self.next_tick += self.per_tick
+
+    def close(self) -> None:
+        self.client.deactivate()
+        self.client.close()
+
+
+@pytest.mark.slow
+def test_a_midi_clock_master_sets_the_tempo_and_starts_and_stops_the_band(daemon, osc_client_factory):
+    c = osc_client_factory(daemon.osc_port)
+    c.subscribe()
+    c.wait_for("/lmdm/ready")
+    master = MidiClockMaster(daemon.jack_server.name, daemon.client_name, 100.0)
+    try:
+        time.sleep(0.3)  # the clock runs before Start, as a DAW's does
+        since = c.mark()
+        master.send(0xFA)  # Start
+        m = c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 2, since=since)
+        assert m.args[1] == pytest.approx(100.0, abs=0.05)  # the master's tempo, not the config's 240
+        since = c.mark()
+        master.send(0xFC)  # Stop
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "stopped", since=since)
+        c.send("/lmdm/follow_transport", 0)  # not following: Start is ignored
+        time.sleep(0.1)
+        since = c.mark()
+        master.send(0xFA)
+        time.sleep(1.0)
+        assert not [m for m in c.all("/lmdm/status", since=since) if m.args[0] == "playing"]
+    finally:
+        master.close()
