@@ -636,7 +636,7 @@
 			{
 				"box": {
 					"maxclass": "comment",
-					"text": "1: take the tempo from JACK transport when it rolls",
+					"text": "1: follow JACK transport or a MIDI clock on midi_in",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
