@@ -218,10 +218,10 @@ class EmbeddedGenerator:
             dec["harmony_prior"] = float(harmony_prior)
         if groove is not None:
             dec["groove"] = {str(k): float(v) for k, v in groove.items()}
-        if groove_drums is not None:
-            dec["groove_drums"] = {str(k): tuple(v) for k, v in groove_drums.items()}
+        if groove_drums is not None:  # DecodeOptions normalises: a name or a list of names
+            dec["groove_drums"] = dict(groove_drums)
         if restrike is not None:
-            dec["restrike"] = tuple(restrike)
+            dec["restrike"] = restrike
         self.decode_options = replace(ROBUST, **dec)
         # sampler choice, tuned after training like the thresholds (meta "sampling")
         smp = dict(self.meta.get("sampling") or {})

@@ -299,6 +299,9 @@ def test_groove_comes_from_the_checkpoint_and_can_be_overridden(tiny_ckpt, tmp_p
     assert _gen(folder).decode_options.groove_drums == {"bass": ("kick",)}  # a YAML list read back
     assert _gen(folder).decode_options.restrike == ("bass",)
     assert create(SR, checkpoint=folder, prompt_encoder="table", threads=1, restrike=()).decode_options.restrike == ()
+    g = create(SR, checkpoint=folder, prompt_encoder="table", threads=1, restrike="keys",
+               groove_drums={"keys": "snare"})  # as a config file's models: may give them
+    assert g.decode_options.restrike == ("keys",) and g.decode_options.groove_drums == {"keys": ("snare",)}
     g = create(SR, checkpoint=folder, prompt_encoder="table", threads=1, groove={"bass": 0.3})
     assert g.decode_options.groove == {"bass": 0.3}
     assert len(_run(g, 2)) == 2  # generates and decodes with it
