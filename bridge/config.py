@@ -48,6 +48,7 @@ class AudioConfig:
     stem_channels: int = 1
     mix: bool = True
     midi: bool = True
+    midi_clock_out: bool = False
     autoconnect: bool = False
     reconnect_s: float = 2.0
     sample_rate: int = 48000

@@ -410,6 +410,10 @@ def end_frames(out: SlotOutput, sample_rate: int) -> list[tuple[NoteEnd, int]]:
     return [(e, out.slot.start + int(round(e.at * spb))) for e in out.ends]
 
 
+MIDI_CLOCK, MIDI_START, MIDI_CONTINUE, MIDI_STOP = 0xF8, 0xFA, 0xFB, 0xFC
+CLOCK_PPQN = 24  # MIDI clock ticks per quarter note
+
+
 class MidiSchedule:
     """Generated MIDI waiting for its time, with note-offs that can still move earlier.
 
@@ -426,6 +430,7 @@ class MidiSchedule:
         self.due_off: dict[tuple[int, int], tuple[int, int, int]] = {}
         self.dropped: set[int] = set()  # seqs of note-offs superseded before their time
         self._seq = itertools.count()
+        self.clock_next: float | None = None  # frame of the next MIDI clock tick to send (clock out)
 
     def _push(self, frame: int, data: bytes) -> int:
         seq = next(self._seq)
@@ -463,17 +468,32 @@ class MidiSchedule:
             out.append((frame, data))
         return out
 
+    def start_clock(self, frame: int) -> None:
+        """MIDI clock out: Start at `frame`, the first tick there too (after it)."""
+        self._push(frame, bytes((MIDI_START,)))
+        self.clock_next = float(frame)
+
+    def add_clock(self, start: int, samples: int, bpm: float, sample_rate: int) -> None:
+        """MIDI clock out: the ticks of a planned block (24 per beat at its tempo). Each frame
+        range is ticked once (a block planned again over it adds none)."""
+        if self.clock_next is None:
+            return
+        per_tick = 60.0 * sample_rate / (CLOCK_PPQN * bpm)
+        end = start + samples
+        while self.clock_next < end:
+            if self.clock_next >= start:
+                self._push(int(round(self.clock_next)), bytes((MIDI_CLOCK,)))
+            self.clock_next += per_tick
+
     def owed_offs(self) -> list[bytes]:
-        """Stop: the note-offs of every sounding note; the schedule is emptied."""
+        """Stop: the note-offs of every sounding note; the schedule (queued clock ticks too)
+        is emptied."""
         offs = [bytes((0x80 | ch, pitch, 0)) for (ch, pitch) in sorted(self.due_off)]
         self.heap.clear()
         self.due_off.clear()
         self.dropped.clear()
+        self.clock_next = None
         return offs
-
-
-MIDI_CLOCK, MIDI_START, MIDI_CONTINUE, MIDI_STOP = 0xF8, 0xFA, 0xFB, 0xFC
-CLOCK_PPQN = 24  # MIDI clock ticks per quarter note
 
 
 class MidiClock:

@@ -27,8 +27,8 @@ import numpy as np
 
 from bridge.config import Config
 from bridge.backend import BackendError
-from bridge.engine import (MidiClock, MidiSchedule, Planner, Settings, Slot, SlotOutput, Voice, end_frames,
-                           midi_channel, note_frames)
+from bridge.engine import (MIDI_STOP, MidiClock, MidiSchedule, Planner, Settings, Slot, SlotOutput, Voice,
+                           end_frames, midi_channel, note_frames)
 from bridge.monitor import Monitor
 from bridge.worker import Job, Worker
 from model.api import MidiEvent
@@ -205,6 +205,8 @@ class LiveEngine:
                 to_bar += int(round(bpb * fpb))
             start = now + to_bar
         self.planner.reset(start)
+        if self.cfg.audio.midi_clock_out:
+            self.midi.start_clock(start)
         self.ex.out.restart(start)
         self.ex.out.active = True
         self.state = "playing"
@@ -238,6 +240,8 @@ class LiveEngine:
             self.ex.midi_out.push(now, data, epoch)
         for i, stem in enumerate(self.stems):
             self.ex.midi_out.push(now, bytes((0xB0 | midi_channel(stem, i), ALL_NOTES_OFF, 0)), epoch)
+        if self.cfg.audio.midi_clock_out:
+            self.ex.midi_out.push(now, bytes((MIDI_STOP,)), epoch)
 
     def _transport(self):
         if not self.settings.follow_transport:
@@ -299,6 +303,7 @@ class LiveEngine:
                 if clock_bpm is not None and abs(clock_bpm - self.settings.bpm) >= 0.05:
                     self.settings.bpm = round(clock_bpm, 2)
             slot = self.planner.plan(self.origin)
+            self.midi.add_clock(slot.start, slot.samples, slot.bpm, self.sample_rate)  # clock out, if on
             job = Job(slot)
             self.jobs.append(job)
             self.worker.put("job", job)

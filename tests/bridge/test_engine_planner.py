@@ -245,3 +245,23 @@ def test_midi_clock_tempo_start_stop_and_bar_lines():
         fast.feed(i * 500, MIDI_CLOCK)  # 240 bpm
     assert fast.bpm(4500) == pytest.approx(240.0)
     assert MidiClock(sr).feed(0, 0xFE) is None  # active sensing: ignored
+
+
+def test_midi_clock_out_ticks_each_frame_range_once_and_stops():
+    from bridge.engine import MIDI_CLOCK, MIDI_START, MidiSchedule
+    m = MidiSchedule()
+    m.add_clock(0, 48000, 120.0, 48000)  # not started: no ticks
+    assert m.pop_until(10 ** 9) == []
+    m.start_clock(1000)
+    m.add_clock(1000, 24000, 120.0, 48000)  # one beat at 120 bpm: ticks every 1000 frames
+    m.add_clock(1000, 24000, 120.0, 48000)  # the same block planned again: nothing added
+    m.add_clock(25000, 12000, 240.0, 48000)  # the next block, twice as fast: every 500
+    events = m.pop_until(10 ** 9)
+    assert events[0] == (1000, bytes((MIDI_START,)))
+    ticks = [f for f, d in events if d == bytes((MIDI_CLOCK,))]
+    assert ticks == [1000 + 1000 * i for i in range(24)] + [25000 + 500 * i for i in range(24)]
+    m.start_clock(0)
+    m.add_clock(0, 48000, 120.0, 48000)
+    m.owed_offs()  # stop: queued ticks dropped, the clock stops until the next start
+    m.add_clock(48000, 48000, 120.0, 48000)
+    assert m.pop_until(10 ** 9) == []

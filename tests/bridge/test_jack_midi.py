@@ -77,3 +77,33 @@ def test_generated_notes_go_out_on_jack_midi_and_midi_in_steers_generation(daemo
     keys = [m.args[1] % 12 for m in osc_notes if m.args[0] == "keys" and m.arrived > osc_notes[0].arrived + 1.0]
     assert keys, "keys notes after the first blocks"
     assert set(keys) <= {4, 7, 11}, f"keys should follow the held E minor chord: {sorted(set(keys))}"
+
+
+@pytest.mark.slow
+def test_midi_clock_out_sends_start_ticks_at_the_tempo_and_stop(jack_server, tmp_path, osc_client_factory):
+    """audio.midi_clock_out: midi_out carries Start at the first block, 24 ticks per beat at
+    the band's tempo (240 bpm: one every 500 frames at 48 kHz) and Stop at /lmdm/stop."""
+    from daemonkit import FAST, start_daemon
+    d = start_daemon(jack_server, tmp_path, {**FAST, "audio": {"midi_clock_out": True}})
+    probe = MidiProbe(jack_server.name, d.client_name)
+    try:
+        c = osc_client_factory(d.osc_port)
+        c.subscribe()
+        since = c.mark()
+        c.send("/lmdm/play")
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 4, since=since)
+        c.send("/lmdm/stop")
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "stopped", since=since)
+        time.sleep(0.3)
+        with probe.lock:
+            realtime = [(f, data[0]) for f, data in probe.events if data[0] >= 0xF8]
+        kinds = [k for _, k in realtime]
+        assert kinds[0] == 0xFA and kinds[-1] == 0xFC and kinds.count(0xFA) == kinds.count(0xFC) == 1
+        ticks = [f for f, k in realtime if k == 0xF8]
+        assert len(ticks) >= 4 * 24  # at least four beats' ticks (four blocks of two beats began)
+        gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]))
+        assert gaps[len(gaps) // 2] == 500 and max(gaps) <= 501
+        assert realtime[0][0] == ticks[0]  # Start and the first tick at the first block's frame
+    finally:
+        probe.close()
+        d.stop()
