@@ -411,6 +411,7 @@ def end_frames(out: SlotOutput, sample_rate: int) -> list[tuple[NoteEnd, int]]:
 
 
 MIDI_CLOCK, MIDI_START, MIDI_CONTINUE, MIDI_STOP = 0xF8, 0xFA, 0xFB, 0xFC
+MIDI_SONG_POSITION = 0xF2  # + 14 bits: the master's position in sixteenths (6 ticks each)
 CLOCK_PPQN = 24  # MIDI clock ticks per quarter note
 
 
@@ -503,8 +504,8 @@ class MidiClock:
     The tempo is the median tick interval of the last beat's ticks (a late tick moves a
     median little), and None until ticks_needed ticks arrived or once none came for stale_s
     (the master stopped sending: the daemon's own tempo rules again). `song_ticks` counts the
-    ticks since Start (a Continue goes on counting), so the master's bar lines are known:
-    after Start the next tick is the downbeat of bar 1."""
+    ticks since Start (a Continue goes on counting; a Song Position Pointer sets it), so the
+    master's bar lines are known: after Start the next tick is the downbeat of bar 1."""
 
     def __init__(self, sample_rate: int, ticks_needed: int = 6, stale_s: float = 0.5) -> None:
         self.sample_rate = int(sample_rate)
@@ -514,6 +515,13 @@ class MidiClock:
         self.running = False
         self.song_ticks = 0  # ticks since Start while running
         self.start_frame: int | None = None  # frame of the last Start
+
+    def song_position(self, data: bytes) -> None:
+        """A Song Position Pointer (F2 lsb msb): the next tick is at that many sixteenths."""
+        if len(data) >= 3:
+            self.song_ticks = ((data[2] & 0x7F) << 7 | (data[1] & 0x7F)) * (CLOCK_PPQN // 4)
+            if self.start_frame is None and self.ticks:
+                self.start_frame = self.ticks[-1]  # a grid to count the bar lines on
 
     def feed(self, frame: int, status: int) -> str | None:
         """One realtime byte at `frame` -> "start", "continue" or "stop" when it is one."""

@@ -27,8 +27,8 @@ import numpy as np
 
 from bridge.config import Config
 from bridge.backend import BackendError
-from bridge.engine import (MIDI_STOP, MidiClock, MidiSchedule, Planner, Settings, Slot, SlotOutput, Voice,
-                           end_frames, midi_channel, note_frames)
+from bridge.engine import (MIDI_SONG_POSITION, MIDI_STOP, MidiClock, MidiSchedule, Planner, Settings, Slot,
+                           SlotOutput, Voice, end_frames, midi_channel, note_frames)
 from bridge.monitor import Monitor
 from bridge.worker import Job, Worker
 from model.api import MidiEvent
@@ -269,9 +269,12 @@ class LiveEngine:
 
     def _midi_for(self, start: int, n: int) -> list[MidiEvent]:
         for t, data in self.ex.midi_in.pop_all():
-            if data and data[0] >= 0xF8:  # realtime: clock, start, stop (never the generator's)
-                action = self.clock.feed(t, data[0]) if self.settings.follow_transport else None
-                if action:
+            if data and (data[0] >= 0xF8 or data[0] == MIDI_SONG_POSITION):  # the clock's, never the generator's
+                if not self.settings.follow_transport:
+                    continue
+                if data[0] == MIDI_SONG_POSITION:
+                    self.clock.song_position(data)
+                elif action := self.clock.feed(t, data[0]):
                     self._clock_actions.append(action)
             else:
                 self._midi_pending.append((t, data))

@@ -239,6 +239,12 @@ def test_midi_clock_tempo_start_stop_and_bar_lines():
     for f in range(frames[-1] + per_tick, frames[-1] + 20 * per_tick, per_tick):
         c.feed(f, MIDI_CLOCK)  # a stopped master keeps its clock running: tempo, no song position
     assert c.song_ticks == 30 and c.bpm(frames[-1] + 19 * per_tick) == pytest.approx(100.0)
+    # a Song Position Pointer before Continue: the next tick is sixteenth 20 = tick 120 (bar 2,
+    # beat 2 in 4/4), so the next bar line is tick 192, 73 ticks after the last one (index 119)
+    c.song_position(bytes((0xF2, 20, 0)))
+    assert c.song_ticks == 120
+    last = frames[-1] + 19 * per_tick
+    assert c.next_bar(last + 1, 4, 100.0) == last + (192 - 119) * per_tick
     assert c.feed(frames[-1] + 20 * per_tick, MIDI_CONTINUE) == "continue" and c.running
     fast = MidiClock(sr)
     for i in range(10):
