@@ -243,6 +243,8 @@ class Daemon:
             return {"gain": self.gain, "mute": self.mute, "program": self.program}[what][stem]
         if name == "model":
             return e.model_name
+        if name == "models":
+            return ("default", *api.available())
         if name == "record":
             return e.monitor.record_name
         if name == "sample_rate":

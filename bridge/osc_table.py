@@ -379,6 +379,7 @@ CONTROLS: dict[str, Address] = {a.name: a for a in ADDRESSES if a.kind == "contr
 
 # Read-only values the daemon reports with /lmdm/get besides the settings above.
 STATUS_PARAMS: dict[str, object] = {
+    "models": ("default", *api.available()),  # what /lmdm/model loads (the config's models: too)
     "state": "stopped", "sample_rate": 48000, "bar": 0, "beat": 0.0, "block": 0, "rtf": 0.0,
     "step_ms": 0.0, "latency_ms": 0.0, "underruns": 0, "xruns": 0,
 }
@@ -526,6 +527,8 @@ def _default(value: object) -> str:
         return str(int(value))
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, tuple):  # a list answer: its values in a row
+        return " ".join(_default(v) for v in value)
     return _num(value) if isinstance(value, float) else str(value)
 
 
@@ -542,7 +545,8 @@ def describe_markdown() -> str:
             lines.append(f"| `{a.name}` | `{_cell(a.types)}` | {_cell(a.help)} |")
     lines += ["", "## Readable with /lmdm/get", "",
               "`/lmdm/get <name>` answers `/lmdm/value <name> <value...>`; 0/1 switches answer "
-              "`i`, the prompt answers its text/weight pairs, an unset seed answers -1.", "",
+              "`i`, the prompt answers its text/weight pairs, an unset seed answers -1, `models` the "
+              "names `/lmdm/model` takes (with the config file's own models).", "",
               "| name | default |", "|---|---|"]
     lines += [f"| `{name}` | {_cell(_default(value))} |" for name, value in PARAMS.items()]
     return "\n".join(lines) + "\n"

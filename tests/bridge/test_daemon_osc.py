@@ -122,6 +122,10 @@ def test_models_of_the_config_load_by_name_and_a_broken_one_is_an_error(jack_ser
         since = c.mark()
         c.send("/lmdm/get", "model")
         assert c.wait_for("/lmdm/value", since=since).args == ("model", "studio")
+        since = c.mark()
+        c.send("/lmdm/get", "models")  # what a patch can offer in a menu
+        assert c.wait_for("/lmdm/value", since=since).args == ("models", "default", "baseline", "embedded",
+                                                               "studio", "typo")
     finally:
         d.stop()
 
