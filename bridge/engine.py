@@ -513,13 +513,15 @@ class MidiClock:
         self.ticks_needed = int(ticks_needed)
         self.stale = int(stale_s * sample_rate)
         self.running = False
-        self.song_ticks = 0  # ticks since Start while running
+        self.song_ticks = 0  # ticks since Start while running: the index of the next tick
         self.start_frame: int | None = None  # frame of the last Start
+        self._counted = False  # the last tick's index is song_ticks - 1 (a tick or a position since Start)
 
     def song_position(self, data: bytes) -> None:
         """A Song Position Pointer (F2 lsb msb): the next tick is at that many sixteenths."""
         if len(data) >= 3:
             self.song_ticks = ((data[2] & 0x7F) << 7 | (data[1] & 0x7F)) * (CLOCK_PPQN // 4)
+            self._counted = True
             if self.start_frame is None and self.ticks:
                 self.start_frame = self.ticks[-1]  # a grid to count the bar lines on
 
@@ -531,9 +533,10 @@ class MidiClock:
             self.ticks.append(int(frame))
             if self.running:
                 self.song_ticks += 1
+                self._counted = True
             return None
         if status == MIDI_START:
-            self.running, self.song_ticks, self.start_frame = True, 0, int(frame)
+            self.running, self.song_ticks, self.start_frame, self._counted = True, 0, int(frame), False
             return "start"
         if status == MIDI_CONTINUE:
             self.running = True
@@ -560,8 +563,8 @@ class MidiClock:
             return None
         per_tick = 60.0 * self.sample_rate / (CLOCK_PPQN * bpm)
         bar_ticks = beats_per_bar * CLOCK_PPQN
-        if self.song_ticks and self.ticks:
-            base, index = self.ticks[-1], self.song_ticks - 1
+        if self._counted and self.ticks:
+            base, index = self.ticks[-1], self.song_ticks - 1  # -1: the position's top, next tick
         else:  # Start seen, no tick since: the downbeat is the next tick, about now
             base, index = self.start_frame, 0
         frame = base + (-index % bar_ticks) * per_tick

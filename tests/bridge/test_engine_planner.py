@@ -245,6 +245,8 @@ def test_midi_clock_tempo_start_stop_and_bar_lines():
     assert c.song_ticks == 120
     last = frames[-1] + 19 * per_tick
     assert c.next_bar(last + 1, 4, 100.0) == last + (192 - 119) * per_tick
+    c.song_position(bytes((0xF2, 0, 0)))  # back to the top: the next tick is bar 1's downbeat
+    assert c.next_bar(last + 1, 4, 100.0) == last + per_tick
     assert c.feed(frames[-1] + 20 * per_tick, MIDI_CONTINUE) == "continue" and c.running
     fast = MidiClock(sr)
     for i in range(10):
