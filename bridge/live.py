@@ -286,13 +286,14 @@ class LiveEngine:
 
     def _follow_clock(self) -> None:
         """A MIDI clock master's Start / Continue play (on its next bar line) and its Stop
-        stops, as /lmdm/play and /lmdm/stop do."""
+        stops, as /lmdm/play and /lmdm/stop do; a Start while playing (the master went back
+        to its top) starts the band again on the master's new bar lines."""
         actions, self._clock_actions = self._clock_actions, []
         for action in actions:
             log.info("MIDI clock: %s", action)
-            if action == "stop":
+            if action == "stop" or (action == "start" and self.state == "playing"):
                 self._stop()
-            else:
+            if action != "stop":
                 self._play()
 
     # generation ------------------------------------------------------------------------

@@ -111,6 +111,10 @@ def test_a_midi_clock_master_sets_the_tempo_and_starts_and_stops_the_band(daemon
         m = c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 2, since=since)
         assert m.args[1] == pytest.approx(100.0, abs=0.05)  # the master's tempo, not the config's 240
         since = c.mark()
+        master.send(0xFA)  # Start again while playing (the master back at its top): blocks count anew
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "stopped", since=since)
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] == 0, since=since)
+        since = c.mark()
         master.send(0xFC)  # Stop
         c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "stopped", since=since)
         c.send("/lmdm/follow_transport", 0)  # not following: Start is ignored
