@@ -244,7 +244,7 @@ class Daemon:
         if name == "model":
             return e.model_name
         if name == "models":
-            return ("default", *api.available())
+            return api.model_names()
         if name == "record":
             return e.monitor.record_name
         if name == "sample_rate":

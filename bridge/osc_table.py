@@ -230,7 +230,7 @@ def _check_record(args: tuple) -> tuple:
 
 def _check_model(args: tuple) -> tuple:
     (name,) = _check_args(args, (Arg("name", "str"),))
-    names = ["default", *api.available()]
+    names = api.model_names()
     if name not in names:
         raise OscValidationError(f"model: unknown model {_show(name)}; available: {', '.join(names)}")
     return (name,)
@@ -379,7 +379,7 @@ CONTROLS: dict[str, Address] = {a.name: a for a in ADDRESSES if a.kind == "contr
 
 # Read-only values the daemon reports with /lmdm/get besides the settings above.
 STATUS_PARAMS: dict[str, object] = {
-    "models": ("default", *api.available()),  # what /lmdm/model loads (the config's models: too)
+    "models": api.model_names(),  # what /lmdm/model loads (the config's models: too)
     "state": "stopped", "sample_rate": 48000, "bar": 0, "beat": 0.0, "block": 0, "rtf": 0.0,
     "step_ms": 0.0, "latency_ms": 0.0, "underruns": 0, "xruns": 0,
 }

@@ -141,6 +141,11 @@ def available() -> list[str]:
     return sorted({*REGISTRY, *CONFIGURED})
 
 
+def model_names() -> tuple[str, ...]:
+    """Every name load_generator takes: "default", then the registered and configured ones."""
+    return ("default", *available())
+
+
 def configure(models: dict[str, dict]) -> None:
     """Replace the configured models: {name: {"type": a REGISTRY name, **options}}. Called with
     the daemon's (or `lmdm render`'s) validated config, never with anything from the network:
