@@ -76,6 +76,7 @@ class LiveEngine:
         self._midi_pending: list[tuple[int, bytes]] = []  # MIDI in events ahead of the audio
         self.clock = MidiClock(self.sample_rate)  # a MIDI clock master on midi_in (follow_transport)
         self._clock_actions: list[str] = []  # its Start / Continue / Stop, done after the input
+        self._clock_in_ignored = False  # warned once that midi_in's clock is not followed
         self.monitor = Monitor(exchange, self.stems, self.sample_rate, cfg.osc.meter_hz, feedback,
                                self._error, recorder_factory, mix_channels=2 if cfg.audio.mix else 1)
         self._next_heartbeat = 0
@@ -271,6 +272,12 @@ class LiveEngine:
         for t, data in self.ex.midi_in.pop_all():
             if data and (data[0] >= 0xF8 or data[0] == MIDI_SONG_POSITION):  # the clock's, never the generator's
                 if not self.settings.follow_transport:
+                    continue
+                if self.cfg.audio.midi_clock_out:  # the band is the master: never follow a clock
+                    if not self._clock_in_ignored:  # (its own, patched back, would restart it on every Start)
+                        self._clock_in_ignored = True
+                        log.warning("MIDI clock on midi_in ignored: this daemon sends the clock "
+                                    "(audio.midi_clock_out)")
                     continue
                 if data[0] == MIDI_SONG_POSITION:
                     self.clock.song_position(data)

@@ -82,16 +82,23 @@ def test_generated_notes_go_out_on_jack_midi_and_midi_in_steers_generation(daemo
 @pytest.mark.slow
 def test_midi_clock_out_sends_start_ticks_at_the_tempo_and_stop(jack_server, tmp_path, osc_client_factory):
     """audio.midi_clock_out: midi_out carries Start at the first block, 24 ticks per beat at
-    the band's tempo (240 bpm: one every 500 frames at 48 kHz) and Stop at /lmdm/stop."""
+    the band's tempo (240 bpm: one every 500 frames at 48 kHz) and Stop at /lmdm/stop.  Its
+    midi_out patched back into its midi_in, the band does not follow its own clock (its
+    Start would restart it, block after block)."""
     from daemonkit import FAST, start_daemon
     d = start_daemon(jack_server, tmp_path, {**FAST, "audio": {"midi_clock_out": True}})
     probe = MidiProbe(jack_server.name, d.client_name)
+    probe.client.connect(f"{d.client_name}:midi_out", f"{d.client_name}:midi_in")  # the loop
     try:
         c = osc_client_factory(d.osc_port)
         c.subscribe()
         since = c.mark()
         c.send("/lmdm/play")
         c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 4, since=since)
+        playing = [m for m in c.all("/lmdm/status", since=since) if m.args[0] == "playing"]
+        assert [m.args[4] for m in playing] == sorted(m.args[4] for m in playing), "no restarts"
+        assert all(m.args[1] == pytest.approx(240.0) for m in playing)
+        assert "MIDI clock on midi_in ignored" in d.output()
         c.send("/lmdm/stop")
         c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "stopped", since=since)
         time.sleep(0.3)
