@@ -10,6 +10,7 @@ import sys
 # (command words, module, one-line help)
 COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("serve",), "bridge.daemon", "run the daemon: OSC control, JACK (or PortAudio) audio and MIDI"),
+    (("check",), "bridge.check", "a sound check before the gig: config, SoundFont, OSC port, audio, model and its timing"),
     (("render",), "bridge.offline", "render a WAV or MIDI file offline through the same engine"),
     (("osc-describe",), "bridge.osc_table", "print the OSC address table as markdown"),
     (("demo",), "bridge.demo", "play a bundled performance through the daemon and record the result"),

@@ -134,15 +134,7 @@ class Daemon:
         self.osc.broadcast("/lmdm/ready", self.model_name, sr)
 
     def _make_backend(self):
-        a = self.cfg.audio
-        if a.backend == "portaudio":
-            from bridge.pa_io import PortAudioBackend
-            return PortAudioBackend(self.ex, self.stems, device=a.device, sample_rate=a.sample_rate,
-                                    period=a.period, inputs=a.inputs, stem_channels=a.stem_channels, mix=a.mix)
-        from bridge.jack_io import JackBackend
-        return JackBackend(self.ex, self.stems, client_name=a.client_name, server=a.jack_server,
-                           inputs=a.inputs, stem_channels=a.stem_channels, mix=a.mix, midi=a.midi,
-                           autoconnect=a.autoconnect)
+        return make_backend(self.cfg, self.ex, self.stems)
 
     def _warm_up(self, voice, sr: int) -> tuple[float, int]:
         """One generate + render before going live: caches filled, a first step time."""
@@ -253,6 +245,20 @@ class Daemon:
         if name in status:
             return status[name]
         return e.settings.get(name)
+
+
+def make_backend(cfg: Config, ex, stems, client_name: str | None = None):
+    """The configured audio backend (JACK or PortAudio), not opened yet; `client_name`
+    replaces the configured JACK client name (lmdm check opens one beside a running daemon)."""
+    a = cfg.audio
+    if a.backend == "portaudio":
+        from bridge.pa_io import PortAudioBackend
+        return PortAudioBackend(ex, stems, device=a.device, sample_rate=a.sample_rate,
+                                period=a.period, inputs=a.inputs, stem_channels=a.stem_channels, mix=a.mix)
+    from bridge.jack_io import JackBackend
+    return JackBackend(ex, stems, client_name=client_name or a.client_name, server=a.jack_server,
+                       inputs=a.inputs, stem_channels=a.stem_channels, mix=a.mix, midi=a.midi,
+                       autoconnect=a.autoconnect)
 
 
 def _limit_torch_threads(n: int) -> None:

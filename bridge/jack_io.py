@@ -10,6 +10,7 @@ server is back (see bridge/live.py).
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 import jack
@@ -119,6 +120,13 @@ class JackBackend:
 
     def where(self) -> str:
         return f"JACK server {self.server or 'default'}"
+
+    def has_client(self, name: str) -> bool:
+        """Another client of this exact name has ports on the server (lmdm check)."""
+        return bool(self.client.get_ports(f"^{re.escape(name)}:"))
+
+    def has_physical_ports(self) -> bool:
+        return bool(self.client.get_ports(is_audio=True, is_physical=True))
 
     def transport(self) -> Transport | None:
         """Transport state and BBT tempo (engine thread; jack_transport_query is RT-safe)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,7 @@ class Rendered:
     mix: np.ndarray  # (frames,) float32
     notes: list[tuple[NoteEvent, int, int, float]]  # (note, start frame, duration frames, bpm)
     blocks: int
+    step_s: list[tuple[float, int]] = field(default_factory=list)  # (generate + render seconds, frames) per block
 
 
 def read_input(path: Path, sample_rate: int) -> tuple[np.ndarray, list[tuple[int, bytes]], int, float | None]:
@@ -107,6 +108,7 @@ def render(cfg: Config, audio: np.ndarray, midi: list[tuple[int, bytes]], sample
     n_blocks = max(1, -(-total_in // block)) + (2 if settings.mode == "delay" else 0)
     out = np.zeros((len(stems), n_blocks * block + block), np.float32)  # (stems, frames), + slack
     notes: list[tuple[NoteEvent, int, int, float]] = []
+    steps: list[tuple[float, int]] = []
     heard = 0
     midi = sorted(midi)
     mi = 0
@@ -132,13 +134,14 @@ def render(cfg: Config, audio: np.ndarray, midi: list[tuple[int, bytes]], sample
         if slot.start + slot.samples > out.shape[1]:
             out = np.concatenate([out, np.zeros((len(stems), slot.samples), np.float32)], axis=1)
         out[:, slot.start:slot.start + slot.samples] = rendered.audio
+        steps.append((rendered.step_s, slot.samples))
         for e, at in end_frames(rendered, sample_rate):  # a re-plan ended an earlier note early
             end_sounding(notes, e.stem, int(e.pitch), at)
         notes += [(n, start, dur, slot.bpm) for n, start, dur in note_frames(rendered, sample_rate)]
     frames = planner.next_start
     stems_audio = out[:, :frames]
     return Rendered(sample_rate, settings.bpm, stems_audio, mix(stems_audio, np.ones(len(stems))),
-                    notes, n_blocks)
+                    notes, n_blocks, steps)
 
 
 def write_outputs(r: Rendered, folder: Path, programs: dict[str, int]) -> list[Path]:

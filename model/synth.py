@@ -57,6 +57,17 @@ def _new_synth(sample_rate: int, soundfont: str, gain: float) -> tuple[fluidsynt
     return syn, sfid
 
 
+def preset_names(soundfont: str, programs: dict[str, int]) -> dict[str, str | None]:
+    """stem -> the name of its program in the SoundFont (drums: the kit in bank 128), or
+    None where the SoundFont has no such preset.  Raises SoundFontError like StemSynth."""
+    syn, sfid = _new_synth(48000, soundfont, 0.0)
+    try:
+        return {stem: syn.sfpreset_name(sfid, DRUM_BANK if stem == "drums" else 0, int(prog))
+                for stem, prog in programs.items()}
+    finally:
+        syn.delete()
+
+
 class _Channel:
     """One stem's synth, its MIDI channel and the note-offs it still owes."""
 
