@@ -20,12 +20,18 @@ Reverb and chorus are off: stems are dry, the performer's patch adds its own spa
 from __future__ import annotations
 
 import bisect
+import contextlib
+import io
 import os
 from ctypes import c_int, c_void_p
 from typing import Iterable, Sequence
 
-import fluidsynth
 import numpy as np
+
+# pyfluidsynth prints where it found the library to stdout when CI is set in the
+# environment: that line would precede a command's --json output
+with contextlib.redirect_stdout(io.StringIO()):
+    import fluidsynth
 
 from model.api import STEMS, NoteEnd, NoteEvent
 
