@@ -53,10 +53,13 @@ class AudioConfig:
     reconnect_s: float = 2.0
     sample_rate: int = 48000
     period: int = 1024
-    device: str | int | None = None
+    device: str | int | list[str | int] | None = None  # PortAudio: one device, or [input, output]
 
     def check(self) -> None:
         _choice("audio.backend", self.backend, ("jack", "portaudio"))
+        if isinstance(self.device, list) and len(self.device) != 2:
+            raise ConfigError(f"audio.device: one device (a name or an index) or two, [input, output]; "
+                              f"got {len(self.device)}: {self.device!r}")
         _range("audio.inputs", self.inputs, 0, 16)
         _choice("audio.stem_channels", self.stem_channels, (1, 2))
         _range("audio.reconnect_s", self.reconnect_s, 0.1, 60)

@@ -46,11 +46,15 @@ class PortAudioBackend:
         if len(devices) == 0:
             raise BackendError("PortAudio found no audio device (no sound card?); "
                                "use the JACK backend or `lmdm render` for files")
+        dev_in, dev_out = self.devices
         try:
-            info_in = sd.query_devices(self.device, "input") if self.inputs else None
-            info_out = sd.query_devices(self.device, "output")
+            info_in = sd.query_devices(dev_in, "input") if self.inputs else None
         except (ValueError, sd.PortAudioError) as exc:
-            raise BackendError(f"PortAudio device {self.device!r}: {exc}") from None
+            raise BackendError(f"PortAudio input device {dev_in!r}: {exc}") from None
+        try:
+            info_out = sd.query_devices(dev_out, "output")
+        except (ValueError, sd.PortAudioError) as exc:
+            raise BackendError(f"PortAudio output device {dev_out!r}: {exc}") from None
         n_in = min(self.inputs, int(info_in["max_input_channels"])) if info_in else 0
         want = len(self.stems) * self.stem_channels + (2 if self.mix else 0)
         max_out = int(info_out["max_output_channels"])
@@ -65,9 +69,13 @@ class PortAudioBackend:
         self._layout = (n_in, stem_ch, mix)
         n_out = len(self.stems) * stem_ch + (2 if mix else 0)
         try:
-            self.stream = sd.Stream(samplerate=self._rate, blocksize=self._period, device=self.device,
-                                    channels=(n_in, n_out) if n_in else n_out, dtype="float32",
-                                    callback=self._callback, finished_callback=self._finished)
+            common = dict(samplerate=self._rate, blocksize=self._period, dtype="float32",
+                          finished_callback=self._finished)
+            if n_in:
+                self.stream = sd.Stream(device=(dev_in, dev_out), channels=(n_in, n_out),
+                                        callback=self._callback, **common)
+            else:  # no inputs: an output stream (a duplex one would open inputs too)
+                self.stream = sd.OutputStream(device=dev_out, channels=n_out, callback=self._out_callback, **common)
         except Exception as exc:
             raise BackendError(f"cannot open PortAudio stream: {exc}") from None
         suffix = ("",) if stem_ch == 1 else ("_L", "_R")
@@ -103,8 +111,19 @@ class PortAudioBackend:
     def port_names(self) -> list[str]:
         return list(self._names)
 
+    @property
+    def devices(self) -> tuple:
+        """(input, output) device: audio.device names one for both or a pair; None is the default."""
+        if isinstance(self.device, (list, tuple)):
+            return tuple(self.device)
+        return self.device, self.device
+
     def where(self) -> str:
-        return f"PortAudio device {self.device if self.device is not None else 'default'}"
+        name = lambda d: "default" if d is None else str(d)  # noqa: E731
+        dev_in, dev_out = self.devices
+        if dev_in == dev_out:
+            return f"PortAudio device {name(dev_out)}"
+        return f"PortAudio devices {name(dev_in)} (in), {name(dev_out)} (out)"
 
     def transport(self) -> Transport | None:
         return None
@@ -126,6 +145,9 @@ class PortAudioBackend:
         except Exception:
             self.ex.errors += 1
             outdata.fill(0)
+
+    def _out_callback(self, outdata, frames, time_info, status) -> None:
+        self._callback(None, outdata, frames, time_info, status)
 
     def _finished(self) -> None:
         if self.stream is not None:  # not a close() of ours: the device went away

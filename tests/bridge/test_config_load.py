@@ -18,6 +18,14 @@ def test_defaults_load_and_are_sane():
     assert set(cfg.render.programs) == {"bass", "keys", "lead", "drums"}
 
 
+def test_portaudio_device_is_one_or_an_input_output_pair(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text("audio:\n  backend: portaudio\n  device: [MacBook Pro Microphone, 3]\n")
+    assert load_config(f).audio.device == ["MacBook Pro Microphone", 3]
+    f.write_text("audio:\n  device: Scarlett 2i2\n")
+    assert load_config(f).audio.device == "Scarlett 2i2"
+
+
 def test_user_file_overlays_key_by_key(tmp_path):
     f = tmp_path / "c.yaml"
     f.write_text("engine:\n  bpm: 90\nrender:\n  programs:\n    bass: 34\n")
@@ -38,6 +46,8 @@ def test_user_file_overlays_key_by_key(tmp_path):
     ("osc:\n  host: 0.0.0.0\n", "osc.host"),
     ("osc:\n  allow: [not-a-net]\n", "osc.allow"),
     ("render:\n  programs:\n    tuba: 3\n", "render.programs"),
+    ("audio:\n  device: [mic, speakers, hdmi]\n", "audio.device"),
+    ("audio:\n  device: [mic, 2.5]\n", "audio.device"),
     ("models:\n  mine: {type: tuba}\n", "models.mine.type"),
     ("models:\n  embedded: {type: baseline}\n", "models.embedded"),
     ("models:\n  ../up: {type: baseline}\n", "models"),

@@ -1,7 +1,8 @@
 """Clear failures at start-up (no JACK server, a busy OSC port) and the PortAudio backend.
 This machine has no sound card, so for PortAudio what can be checked here is that the
 backend constructs and fails clearly (exit 1, a message that says what to do) when no
-device is present; audio through a real device is not tested here."""
+device is present, and, on ALSA null devices (below), how it opens devices and runs its
+callback; audio through a real, clocked device is not tested here."""
 from __future__ import annotations
 
 import subprocess
@@ -62,3 +63,68 @@ def test_serve_on_a_busy_osc_port_exits_with_advice(jack_server):
                            cwd=REPO, capture_output=True, text=True, timeout=120)
     assert r.returncode == 1
     assert f"cannot listen for OSC on 127.0.0.1:{port}" in r.stderr and "--osc-port" in r.stderr
+
+
+# --- PortAudio on ALSA null devices ------------------------------------------------------
+# ALSA's null plugin, defined in a private ~/.asoundrc, gives PortAudio devices to open on
+# this sound-card-less machine (PortAudio initialises once per process: each case runs in
+# a process of its own with HOME pointing there). A null device is not paced by a clock,
+# so these show that streams open with the right layout and that the callback runs
+# cleanly; they say nothing about timing.
+
+ASOUNDRC = """
+pcm.!default { type null }
+pcm.lmdm_in { type null }
+pcm.lmdm_out { type null }
+"""
+
+OPEN_AND_RUN = """
+import json, sys, time
+from bridge.backend import BackendError
+from bridge.pa_io import PortAudioBackend
+from bridge.rings import Exchange
+from model.api import STEMS
+device, inputs = json.loads(sys.argv[1])
+ex = Exchange(inputs, len(STEMS))
+b = PortAudioBackend(ex, STEMS, device=device, sample_rate=48000, period=1024, inputs=inputs)
+try:
+    b.open()
+except BackendError as exc:
+    print(json.dumps({"error": str(exc)}))
+    sys.exit(0)
+b.start()
+time.sleep(0.05)
+b.close()
+print(json.dumps({"ports": b.port_names(), "where": b.where(), "cycles": int(ex.cycles), "errors": int(ex.errors)}))
+"""
+
+
+def run_on_null_devices(tmp_path, device, inputs=2) -> dict:
+    import json
+    import os
+    (tmp_path / ".asoundrc").write_text(ASOUNDRC)
+    r = subprocess.run([sys.executable, "-c", OPEN_AND_RUN, json.dumps([device, inputs])], cwd=REPO,
+                       capture_output=True, text=True, timeout=60, env=dict(os.environ, HOME=str(tmp_path)))
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def test_portaudio_opens_an_input_and_an_output_device_and_runs_its_callback(tmp_path):
+    got = run_on_null_devices(tmp_path, ["lmdm_in", "lmdm_out"])
+    assert got.get("error") is None, got
+    assert got["ports"] == ["in_1", "in_2", *STEMS, "mix_L", "mix_R"]
+    assert got["where"] == "PortAudio devices lmdm_in (in), lmdm_out (out)"
+    assert got["cycles"] > 0 and got["errors"] == 0
+
+
+def test_portaudio_without_inputs_opens_an_output_stream(tmp_path):
+    got = run_on_null_devices(tmp_path, "lmdm_out", inputs=0)
+    assert got["ports"] == [*STEMS, "mix_L", "mix_R"] and got["where"] == "PortAudio device lmdm_out"
+    assert got["cycles"] > 0 and got["errors"] == 0
+
+
+def test_portaudio_names_the_device_it_cannot_find(tmp_path):
+    got = run_on_null_devices(tmp_path, ["no such interface", "lmdm_out"])
+    assert got["error"].startswith("PortAudio input device 'no such interface'")
+    got = run_on_null_devices(tmp_path, ["lmdm_in", "no such interface"])
+    assert got["error"].startswith("PortAudio output device 'no such interface'")
