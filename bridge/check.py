@@ -117,7 +117,7 @@ def check_audio(cfg: Config) -> tuple[Check, int, int]:
 
 def load_checked_model(cfg: Config, sr: int):
     """-> (check, generator or None)."""
-    from bridge.daemon import _limit_torch_threads
+    from bridge.daemon import limit_torch_threads
     from bridge.engine import load_model
     name = cfg.generation.model
     t0 = time.perf_counter()
@@ -125,7 +125,7 @@ def load_checked_model(cfg: Config, sr: int):
         gen = load_model(name, sr)
     except api.ModelError as exc:
         return Check("model", "fail", str(exc)), None
-    _limit_torch_threads(cfg.generation.threads)
+    limit_torch_threads(cfg.generation.threads)
     secs = time.perf_counter() - t0
     loaded = getattr(gen, "name", name)
     if name == "default" and api.DEFAULT_MODEL != "baseline" and loaded == "baseline":

@@ -85,7 +85,7 @@ class Daemon:
 
     # lifecycle -----------------------------------------------------------------------
     def start(self) -> None:
-        self.backend = self._make_backend()
+        self.backend = make_backend(self.cfg, self.ex, self.stems)
         self.backend.open()  # raises BackendError with advice
         try:
             self._start_rest()
@@ -102,7 +102,7 @@ class Daemon:
         sr = self.backend.sample_rate
         gen = self._generator or load_model(self.cfg.generation.model, sr)
         self.model_name = getattr(gen, "name", self.model_name)
-        _limit_torch_threads(self.cfg.generation.threads)
+        limit_torch_threads(self.cfg.generation.threads)
         r = self.cfg.render
         synth = StemSynth(sr, r.soundfont, self.program, stems=self.stems, gain=r.gain)
         voice = Voice(gen, synth, self.stems)
@@ -132,9 +132,6 @@ class Daemon:
                  f"{self.cfg.engine.bpm:g} bpm, warm-up step {warm_s * 1000:.0f} ms; "
                  "send /lmdm/play to start, Ctrl-C to stop")
         self.osc.broadcast("/lmdm/ready", self.model_name, sr)
-
-    def _make_backend(self):
-        return make_backend(self.cfg, self.ex, self.stems)
 
     def _warm_up(self, voice, sr: int) -> tuple[float, int]:
         """One generate + render before going live: caches filled, a first step time."""
@@ -211,7 +208,7 @@ class Daemon:
             from bridge.engine import load_model
             try:
                 gen = load_model(name, sr)
-                _limit_torch_threads(self.cfg.generation.threads)
+                limit_torch_threads(self.cfg.generation.threads)
             except Exception as exc:
                 log.warning("model %s failed to load: %s", name, exc)
                 self.osc.broadcast("/lmdm/error", "/lmdm/model", f"{name}: {exc}")
@@ -261,7 +258,7 @@ def make_backend(cfg: Config, ex, stems, client_name: str | None = None):
                        autoconnect=a.autoconnect)
 
 
-def _limit_torch_threads(n: int) -> None:
+def limit_torch_threads(n: int) -> None:
     """A model that uses torch would spread over every core by default; on a small machine
     that starves the audio callback. Only if the model imported torch (no import here)."""
     torch = sys.modules.get("torch")
