@@ -50,6 +50,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="NAME", help="the model to check (default: the config's)")
     p.add_argument("--jack-server", metavar="NAME", help="JACK server name (default: the config's, else the default server)")
     p.add_argument("--backend", choices=("jack", "portaudio"), help="audio backend (default: the config's)")
+    p.add_argument("--device", action="append", metavar="NAME",
+                   help="PortAudio device (as for lmdm serve; twice: input, then output)")
     p.add_argument("--osc-port", type=int, metavar="N", help="the OSC port lmdm serve will use")
     p.add_argument("--bpm", type=float, help="tempo to time the model at (default: the config's)")
     p.add_argument("--blocks", type=int, default=16, help="blocks to time (after one warm-up block)")

@@ -35,6 +35,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jack-server", metavar="NAME", help="JACK server name (default: the default server)")
     p.add_argument("--backend", choices=("jack", "portaudio"), help="audio backend (default jack)")
     p.add_argument("--client-name", metavar="NAME", help="JACK client name (default lmdm)")
+    p.add_argument("--device", action="append", metavar="NAME",
+                   help="PortAudio device name or index (python -m sounddevice lists them); "
+                        "twice: the input device, then the output device")
     p.add_argument("--model", metavar="NAME",
                    help=f"generator to load: default, one of {', '.join(api.available())}, or a name "
                         "of the config file's models: section")
@@ -59,6 +62,10 @@ def overrides_from_args(args: argparse.Namespace) -> dict:
         value = getattr(args, key, None)
         if value is not None:
             o[section][field] = value
+    device = getattr(args, "device", None)
+    if device:
+        devices = [int(d) if d.isdigit() else d for d in device]
+        o["audio"]["device"] = devices[0] if len(devices) == 1 else devices
     return {k: v for k, v in o.items() if v}
 
 

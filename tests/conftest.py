@@ -63,10 +63,11 @@ def pytest_sessionstart(session):
 class JackServer:
     """`jackd -n NAME --no-realtime -d dummy`, started for one test and stopped after it."""
 
-    def __init__(self, rate: int = 48000, period: int = 1024):
+    def __init__(self, rate: int = 48000, period: int = 1024, playback: int | None = None):
         self.name = f"lmdmtest-{os.getpid()}-{next(_NAMES)}"
         self.rate = rate
         self.period = period
+        self.playback = playback  # system:playback_* ports (the dummy driver's default: 2)
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 10.0) -> "JackServer":
@@ -74,7 +75,7 @@ class JackServer:
             pytest.fail("jackd is not installed: run `make test`, which installs jackd2")
         self.proc = subprocess.Popen(
             ["jackd", "-n", self.name, "--no-realtime", "-d", "dummy",
-             "-r", str(self.rate), "-p", str(self.period)],
+             "-r", str(self.rate), "-p", str(self.period), *(("-P", str(self.playback)) if self.playback else ())],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         import jack
         deadline = time.monotonic() + timeout
@@ -103,6 +104,18 @@ class JackServer:
 @pytest.fixture
 def jack_server():
     server = JackServer().start()
+    os.environ["JACK_NO_START_SERVER"] = "1"
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def jack_server_8_out():
+    """A dummy server whose system device has 8 playback channels (PortAudio's JACK host
+    API opens it like a sound card: tests/bridge/test_daemon_portaudio.py)."""
+    server = JackServer(playback=8).start()
     os.environ["JACK_NO_START_SERVER"] = "1"
     try:
         yield server

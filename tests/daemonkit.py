@@ -147,7 +147,7 @@ class JackProbe:
     frame time of each period (so audio can be matched with events)."""
 
     def __init__(self, server: str, daemon_client: str, freq: float = 220.0, amp: float = 0.5,
-                 watch=(*STEMS, "mix_L"), seconds: float = 120.0):
+                 watch=(*STEMS, "mix_L"), seconds: float = 120.0, input_port: str = "in_1"):
         import jack
         self.client = jack.Client("probe", servername=server, no_start_server=True)
         self.rate = self.client.samplerate
@@ -164,7 +164,7 @@ class JackProbe:
         self.ins = [self.client.inports.register(w) for w in self.watch]
         self.client.set_process_callback(self._process)
         self.client.activate()
-        self.client.connect(self.out, f"{daemon_client}:in_1")
+        self.client.connect(self.out, f"{daemon_client}:{input_port}")
         for w, p in zip(self.watch, self.ins):
             self.client.connect(f"{daemon_client}:{w}", p)
 
@@ -227,8 +227,9 @@ def _pump(stream, lines: list[str], ready: "queue.Queue[str]") -> None:
 
 
 def start_daemon(jack_server, tmp_path: Path, config: dict | None = None, extra: tuple = (),
-                 timeout: float = 60.0) -> DaemonProc:
-    """`lmdm serve` on `jack_server` with an OSC port of its own; waits for its ready line."""
+                 timeout: float = 60.0, env: dict | None = None) -> DaemonProc:
+    """`lmdm serve` on `jack_server` with an OSC port of its own; waits for its ready line.
+    `env`: extra environment variables."""
     cfg = {"record": {"dir": str(tmp_path / "sessions")}}
     for section, values in (config or {}).items():
         cfg.setdefault(section, {}).update(values)
@@ -238,7 +239,7 @@ def start_daemon(jack_server, tmp_path: Path, config: dict | None = None, extra:
     client_name = f"lmdm{port}"
     cmd = [sys.executable, "-m", "bridge.cli", "serve", "--config", str(cfg_path), "--osc-port", str(port),
            "--jack-server", jack_server.name, "--client-name", client_name, *extra]
-    env = dict(os.environ, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1", **(env or {}))
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     d = DaemonProc(proc, port, client_name, jack_server, config_path=cfg_path)
     ready: queue.Queue[str] = queue.Queue()

@@ -84,6 +84,12 @@ def test_serve_flags_override_the_file(tmp_path):
     cfg = load_config(args.config, daemon.overrides_from_args(args))
     assert cfg.osc.port == 9200 and cfg.audio.backend == "portaudio" and cfg.engine.mode == "free"
     assert cfg.audio.jack_server == "studio"  # not given on the command line: the file wins
+    args = p.parse_args(["--device", "Scarlett 2i2"])
+    assert load_config(None, daemon.overrides_from_args(args)).audio.device == "Scarlett 2i2"
+    args = p.parse_args(["--device", "MacBook Pro Microphone", "--device", "3"])  # input, output (an index)
+    assert load_config(None, daemon.overrides_from_args(args)).audio.device == ["MacBook Pro Microphone", 3]
+    with pytest.raises(ConfigError, match="audio.device"):
+        load_config(None, daemon.overrides_from_args(p.parse_args(["--device", "a", "--device", "b", "--device", "c"])))
 
 
 def test_models_of_the_config_are_named_and_their_checkpoints_found(tmp_path):

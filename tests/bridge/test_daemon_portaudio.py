@@ -1,8 +1,9 @@
 """Clear failures at start-up (no JACK server, a busy OSC port) and the PortAudio backend.
 This machine has no sound card, so for PortAudio what can be checked here is that the
 backend constructs and fails clearly (exit 1, a message that says what to do) when no
-device is present, and, on ALSA null devices (below), how it opens devices and runs its
-callback; audio through a real, clocked device is not tested here."""
+device is present; on ALSA null devices (below), how it opens devices and runs its
+callback; and on PortAudio's JACK host API over a dummy JACK server, the daemon playing
+through it in real time."""
 from __future__ import annotations
 
 import subprocess
@@ -128,3 +129,47 @@ def test_portaudio_names_the_device_it_cannot_find(tmp_path):
     assert got["error"].startswith("PortAudio input device 'no such interface'")
     got = run_on_null_devices(tmp_path, ["lmdm_in", "no such interface"])
     assert got["error"].startswith("PortAudio output device 'no such interface'")
+
+
+# --- PortAudio on a clocked device: its JACK host API --------------------------------------
+# This machine's PortAudio is built with a JACK host API, whose "system" device is the JACK
+# server's system ports. On a dummy JACK server (8 playback channels) that is a device
+# with a clock: `lmdm serve --backend portaudio` runs there as it would on a sound card,
+# and a JACK probe reads what PortAudio's own client ("PortAudio", ports in_0.., out_0..)
+# plays: the four stems on outputs 0-3, the mix on 4-5.
+
+@pytest.mark.slow
+def test_serve_on_portaudio_plays_every_stem_on_a_clocked_device(jack_server_8_out, tmp_path, osc_client_factory):
+    import json
+
+    from daemonkit import FAST, JackProbe, start_daemon
+
+    server = jack_server_8_out
+    stats = tmp_path / "stats.json"
+    d = probe = None
+    try:
+        d = start_daemon(server, tmp_path, {**FAST, "audio": {"backend": "portaudio", "device": "system"}},
+                         extra=("--stats-json", str(stats)),
+                         env={"JACK_DEFAULT_SERVER": server.name, "JACK_NO_START_SERVER": "1"})
+        assert "PortAudio device system, 48000 Hz" in d.output()
+        outs = {name: f"out_{i}" for i, name in enumerate((*STEMS, "mix_L", "mix_R"))}
+        probe = JackProbe(server.name, "PortAudio", watch=tuple(outs.values()), input_port="in_0")
+        c = osc_client_factory(d.osc_port)
+        c.subscribe()
+        since = c.mark()
+        c.send("/lmdm/play")
+        c.wait_for("/lmdm/status", 20, where=lambda m: m.args[0] == "playing" and m.args[4] >= 8, since=since)
+        played = {m.args[0] for m in c.all("/lmdm/note", since)}
+        assert played == set(STEMS), played
+        for name, port in outs.items():
+            assert probe.peak(port) > 0.01, (name, probe.peak(port))
+        c.send("/lmdm/stop")
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "stopped", since=since)
+    finally:
+        if probe is not None:
+            probe.close()
+        rc = d.stop() if d is not None else 0
+    assert rc == 0, d.output()
+    s = json.loads(stats.read_text())
+    assert s["callback_errors"] == 0 and s["underruns"] == 0, s
+    assert s["sample_rate"] == 48000 and s["period"] == 1024
