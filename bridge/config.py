@@ -78,6 +78,7 @@ class EngineConfig:
     margin_headroom: float = 2.0
     frames_per_beat: int = 4
     on_failure: str = "silence"
+    auto_steps: bool = True  # halve /lmdm/steps when generation takes most of each block (LoadGuard)
     input_gain: float = 1.0
 
     def check(self) -> None:

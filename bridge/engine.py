@@ -258,6 +258,51 @@ class Planner:
         self.step_times.append((float(seconds), int(samples)))
 
 
+class LoadGuard:
+    """Halves the denoising steps when generation takes most of each block (engine.auto_steps):
+    a model too slow for this machine at this tempo and block length then plays at fewer
+    steps instead of missing its deadlines and dropping blocks to silence.
+
+    Each measured step is recorded as (generate + render) / block duration under the key
+    (steps, block frames) it ran with; a new key (the performer set steps, tempo or block
+    length, or the guard itself halved the steps) starts the window afresh. Once WINDOW steps
+    of one key are in and their median is above LIMIT, steps are halved (down to MIN_STEPS).
+    It never raises them again: the performer does, with /lmdm/steps."""
+
+    WINDOW = 8
+    LIMIT = 0.7  # median share of the block; above it p99 spikes miss deadlines
+    MIN_STEPS = 2
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.key: tuple[int, int] | None = None
+        self.ratios: deque[float] = deque(maxlen=self.WINDOW)
+
+    def reset(self) -> None:
+        self.key = None
+        self.ratios.clear()
+
+    def record(self, seconds: float, samples: int, steps: int, sample_rate: int) -> None:
+        key = (int(steps), int(samples))
+        if key != self.key:
+            self.reset()
+            self.key = key
+        self.ratios.append(seconds * sample_rate / max(samples, 1))
+
+    def shed(self, settings: Settings) -> tuple[int, int, float] | None:
+        """Halve settings.steps if the window says so -> (old steps, new steps, median share)."""
+        if (not self.enabled or len(self.ratios) < self.WINDOW or settings.steps <= self.MIN_STEPS
+                or self.key is None or self.key[0] != settings.steps):
+            return None
+        share = float(np.median(self.ratios))
+        if share <= self.LIMIT:
+            return None
+        old = settings.steps
+        settings.steps = max(self.MIN_STEPS, old // 2)
+        self.reset()
+        return old, settings.steps, share
+
+
 # --- generation and rendering -------------------------------------------------------
 
 def load_model(name: str, sample_rate: int) -> Generator:

@@ -27,8 +27,8 @@ import numpy as np
 
 from bridge.config import Config
 from bridge.backend import BackendError
-from bridge.engine import (MIDI_SONG_POSITION, MIDI_STOP, MidiClock, MidiSchedule, Planner, Settings, Slot,
-                           SlotOutput, Voice, end_frames, midi_channel, note_frames)
+from bridge.engine import (MIDI_SONG_POSITION, MIDI_STOP, LoadGuard, MidiClock, MidiSchedule, Planner, Settings,
+                           Slot, SlotOutput, Voice, end_frames, midi_channel, note_frames)
 from bridge.monitor import Monitor
 from bridge.worker import Job, Worker
 from model.api import MidiEvent
@@ -70,6 +70,7 @@ class LiveEngine:
         self.origin = exchange.frames  # absolute frame of the generator's input sample 0
         self.last_step_s = 0.0
         self.last_rtf = 0.0
+        self.load = LoadGuard(cfg.engine.auto_steps)  # halves the steps of a model too slow here
         self.midi = MidiSchedule()  # generated MIDI not yet in the MIDI ring
         self.note_heap: list = []  # (frame, seq, messages) /lmdm/note bundles to send
         self._seq = itertools.count()
@@ -168,6 +169,7 @@ class LiveEngine:
                 self.origin = self.heard
             elif kind == "swap":
                 self.worker.put("swap", cmd[1])
+                self.load.reset()
                 self.origin = self.heard
                 self.model_name = cmd[2]
                 self.feedback.broadcast("/lmdm/ready", self.model_name, self.sample_rate)
@@ -333,6 +335,8 @@ class LiveEngine:
                 self.planner.record_step(out.step_s, job.slot.samples)
                 self.last_step_s = out.step_s
                 self.last_rtf = out.step_s * self.sample_rate / max(job.slot.samples, 1)
+                self.load.record(out.step_s, job.slot.samples, job.slot.controls.steps, self.sample_rate)
+                self._shed_load()
             if job.cancelled:
                 continue
             if exc is not None:
@@ -340,6 +344,13 @@ class LiveEngine:
                 continue
             job.out = out
             self._schedule_notes(out)
+
+    def _shed_load(self) -> None:
+        shed = self.load.shed(self.settings)
+        if shed is not None:
+            old, new, share = shed
+            self._error("/lmdm/steps", f"generation takes {share:.0%} of each block: steps {old} -> {new} "
+                                       "(engine.auto_steps; /lmdm/steps sets them again)")
 
     def _check_deadlines(self) -> None:
         # the callback after next reads from here (one tick later, at worst, we look again)

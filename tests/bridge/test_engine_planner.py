@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bridge.config import EngineConfig
-from bridge.engine import MidiSchedule, Planner, Settings, SlotOutput, Voice, mix
+from bridge.engine import LoadGuard, MidiSchedule, Planner, Settings, SlotOutput, Voice, mix
 from model.api import STEMS, NoteEnd, NoteEvent, StemBlock
 
 SR = 48000
@@ -273,3 +273,37 @@ def test_midi_clock_out_ticks_each_frame_range_once_and_stops():
     m.owed_offs()  # stop: queued ticks dropped, the clock stops until the next start
     m.add_clock(48000, 48000, 120.0, 48000)
     assert m.pop_until(10 ** 9) == []
+
+
+def test_load_guard_halves_the_steps_of_a_model_too_slow_for_its_blocks():
+    sr, block = 48000, 12000  # 250 ms blocks
+    st = Settings(steps=8)
+    g = LoadGuard()
+    for _ in range(LoadGuard.WINDOW - 1):
+        g.record(0.2, block, 8, sr)  # 80 % of each block
+    assert g.shed(st) is None and st.steps == 8  # not before a whole window
+    g.record(0.2, block, 8, sr)
+    assert g.shed(st) == (8, 4, pytest.approx(0.8)) and st.steps == 4
+    assert g.shed(st) is None  # the window starts afresh at the new steps
+    for _ in range(LoadGuard.WINDOW):  # blocks planned before the change still report 8 steps
+        g.record(0.2, block, 8, sr)
+    assert g.shed(st) is None and st.steps == 4
+    for _ in range(LoadGuard.WINDOW):
+        g.record(0.1, block, 4, sr)  # 40 %: fine
+    assert g.shed(st) is None and st.steps == 4
+    for _ in range(LoadGuard.WINDOW):
+        g.record(0.5, block, 4, sr)
+    assert g.shed(st) == (4, 2, pytest.approx(2.0)) and st.steps == 2
+    for _ in range(LoadGuard.WINDOW):
+        g.record(0.5, block, 2, sr)
+    assert g.shed(st) is None and st.steps == LoadGuard.MIN_STEPS  # never below
+    # a new block length (or tempo) starts a new window; off: never sheds
+    st.steps = 8
+    g.record(0.2, block, 8, sr)
+    for _ in range(LoadGuard.WINDOW - 1):
+        g.record(0.1, block // 2, 8, sr)
+    assert g.shed(st) is None
+    off = LoadGuard(enabled=False)
+    for _ in range(LoadGuard.WINDOW):
+        off.record(0.5, block, 8, sr)
+    assert off.shed(st) is None and st.steps == 8
