@@ -9,7 +9,7 @@ live, and says for each part whether it is ready and what to do if not:
   audio      the audio backend opens (JACK: the server answers; its rate and period), with
              a client of its own name, so it can run beside a playing daemon;
   model      the configured model loads;
-  timing     a few blocks of the bundled piano loop through the engine core `lmdm render`
+  timing     a few blocks of `lmdm demo`'s piano loop through the engine core `lmdm render`
              uses, at the config's tempo, block length, steps and guidance: how long a
              block takes to generate and render, against how long it plays, and the
              latency the live engine's margin would give (bridge/engine.py Planner).
@@ -22,18 +22,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import socket
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from bridge.config import Config, ConfigError, load_config
 from model import api
 
-DEMO_INPUT = Path(__file__).parent / "data" / "demo_input.wav"
 RTF_WARN = 0.5  # a step taking half its block leaves little CPU for the synths and the patch
 
 
@@ -136,29 +135,20 @@ def load_checked_model(cfg: Config, sr: int):
     return Check("model", "ok", f"{loaded} loaded in {secs:.1f} s", {"model": loaded, "load_s": round(secs, 2)}), gen
 
 
-def demo_audio(sample_rate: int, frames: int) -> np.ndarray:
-    """The bundled piano loop at `sample_rate`, looped to `frames` frames, (frames, 1)."""
-    from scipy.io import wavfile
-    from scipy.signal import resample_poly
-    rate, data = wavfile.read(DEMO_INPUT)
-    x = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
-    if rate != sample_rate:
-        g = np.gcd(int(rate), int(sample_rate))
-        x = resample_poly(x, sample_rate // g, rate // g).astype(np.float32)
-    return np.resize(x, frames)[:, None]
-
-
 def check_timing(cfg: Config, gen, sr: int, period: int, blocks: int) -> Check:
     """Blocks of the piano loop through the offline engine core; the first (cold caches,
     as the daemon's warm-up) is not counted."""
+    from bridge.demo import BEATS_PER_BAR, DemoError, make_performance
     from bridge.engine import Planner, Settings
     from bridge.offline import GenerationError, render
     settings = Settings.from_config(cfg)
     planner = Planner(settings, cfg.engine, sr, period)
     block = planner.block_samples(settings.bpm, settings.block_length)
-    try:
-        r = render(cfg, demo_audio(sr, (blocks + 1) * block), [], sr, generator=gen)
-    except (GenerationError, OSError) as exc:
+    bars = math.ceil((blocks + 1) * settings.block_length / BEATS_PER_BAR)
+    try:  # `lmdm demo`'s input: the bundled piano loop at this tempo and rate
+        loop = make_performance(bars, settings.bpm, sr, cfg.render.soundfont).audio
+        r = render(cfg, loop[:(blocks + 1) * block, None], [], sr, generator=gen)
+    except (GenerationError, DemoError, OSError) as exc:
         return Check("timing", "fail", str(exc))
     steps = [s for s, _ in r.step_s[1:blocks + 1]] or [s for s, _ in r.step_s]
     for s in steps:
