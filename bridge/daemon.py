@@ -85,6 +85,7 @@ class Daemon:
         self.gain = {s: 1.0 for s in self.stems}
         self.mute = {s: False for s in self.stems}
         self.program = dict(cfg.render.programs)
+        self.presets: dict[int, dict[int, str]] = {}  # the SoundFont's, read at start
         self.backend = None
         self.osc = None
         self.engine = None
@@ -104,7 +105,7 @@ class Daemon:
         from bridge.engine import Voice, load_model
         from bridge.live import LiveEngine
         from bridge.osc import OscServer
-        from model.synth import StemSynth
+        from model.synth import StemSynth, soundfont_presets
 
         sr = self.backend.sample_rate
         gen = self._generator or load_model(self.cfg.generation.model, sr)
@@ -112,6 +113,7 @@ class Daemon:
         limit_torch_threads(self.cfg.generation.threads)
         r = self.cfg.render
         synth = StemSynth(sr, r.soundfont, self.program, stems=self.stems, gain=r.gain)
+        self.presets = soundfont_presets(r.soundfont)  # /lmdm/stem/*/program is checked against it
         voice = Voice(gen, synth, self.stems)
         warm_s, warm_samples = self._warm_up(voice, sr)
         o = self.cfg.osc
@@ -196,6 +198,13 @@ class Daemon:
     def _stem_control(self, stem: str, what: str, value) -> None:
         i = self.stems.index(stem)
         if what == "program":
+            from model.synth import program_bank
+            bank = program_bank(stem)
+            if int(value) not in self.presets.get(bank, {}):
+                have = ", ".join(str(p) for p in sorted(self.presets.get(bank, {})))
+                kind = "drum kit" if bank else "program"
+                raise ValueError(f"the SoundFont has no {kind} {int(value)} (bank {bank}); {stem} keeps "
+                                 f"{self.program[stem]}; it has: {have}")
             self.program[stem] = int(value)
             self.engine.submit("program", stem, int(value))
             return

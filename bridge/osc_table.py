@@ -339,7 +339,8 @@ def _build_table() -> list[Address]:
                      f"mute {stem} (the model still generates it as context)"),
             _setting(f"stem/{stem}/program", Arg("program", "int", 0, 127), programs[stem],
                      f"General MIDI program (0-based) that renders {stem}"
-                     + (" (a GM drum kit, on MIDI channel 10)" if stem == "drums" else "")),
+                     + (" (a GM drum kit, on MIDI channel 10)" if stem == "drums" else "")
+                     + "; one the SoundFont lacks is refused, the error lists those it has"),
         ]
     t += [
         Address(PREFIX + "model", "s", "a model name", "default",

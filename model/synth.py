@@ -63,15 +63,30 @@ def _new_synth(sample_rate: int, soundfont: str, gain: float) -> tuple[fluidsynt
     return syn, sfid
 
 
-def preset_names(soundfont: str, programs: dict[str, int]) -> dict[str, str | None]:
-    """stem -> the name of its program in the SoundFont (drums: the kit in bank 128), or
-    None where the SoundFont has no such preset.  Raises SoundFontError like StemSynth."""
+def soundfont_presets(soundfont: str) -> dict[int, dict[int, str]]:
+    """The SoundFont's presets of bank 0 (General MIDI programs) and bank 128 (drum kits):
+    bank -> {program: name}.  Raises SoundFontError like StemSynth."""
     syn, sfid = _new_synth(48000, soundfont, 0.0)
     try:
-        return {stem: syn.sfpreset_name(sfid, DRUM_BANK if stem == "drums" else 0, int(prog))
-                for stem, prog in programs.items()}
+        out: dict[int, dict[int, str]] = {}
+        for bank in (0, DRUM_BANK):
+            names = ((p, syn.sfpreset_name(sfid, bank, p)) for p in range(128))
+            out[bank] = {p: n for p, n in names if n is not None}
+        return out
     finally:
         syn.delete()
+
+
+def program_bank(stem: str) -> int:
+    """The bank a stem's program selects from: drum kits for drums, else General MIDI."""
+    return DRUM_BANK if stem == "drums" else 0
+
+
+def preset_names(soundfont: str, programs: dict[str, int]) -> dict[str, str | None]:
+    """stem -> the name of its program in the SoundFont (drums: the kit in bank 128), or
+    None where the SoundFont has no such preset."""
+    presets = soundfont_presets(soundfont)
+    return {stem: presets[program_bank(stem)].get(int(prog)) for stem, prog in programs.items()}
 
 
 class _Channel:

@@ -41,6 +41,7 @@ REJECTED = [
     ("garbage", b"\x00\x01\x02\x03garbage!", "?"),
     ("bundle element size lies", bundle(ntp(None), message("/lmdm/stop")) + struct.pack(">i", 400) + b"/abc", "?"),
     ("unknown parameter", message("/lmdm/get", "nonsense"), "/lmdm/get"),
+    ("a drum kit the SoundFont lacks", message("/lmdm/stem/drums/program", 127), "/lmdm/stem/drums/program"),
 ]
 
 
@@ -57,6 +58,13 @@ def test_every_rejected_input_class_gets_an_error_and_the_daemon_keeps_serving(d
         assert err.args[1], f"{what}: the reason must say something"
         c.ping(1000 + i)  # still serving after each
     assert daemon.proc.poll() is None
+    since = c.mark()  # the missing kit was refused with the kits there are; the old one stays
+    c.send("/lmdm/stem/drums/program", 126)
+    err = c.wait_for("/lmdm/error", 5, since=since)
+    assert "no drum kit 126" in err.args[1] and "drums keeps 0" in err.args[1] and "48" in err.args[1]
+    since = c.mark()
+    c.send("/lmdm/get", "stem/drums/program")
+    assert c.wait_for("/lmdm/value", since=since).args == ("stem/drums/program", 0)
 
 
 def test_settings_read_back_and_stems_controls(daemon, osc_client_factory):
