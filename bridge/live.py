@@ -97,7 +97,7 @@ class LiveEngine:
         self._quit = True
         self.wake.set()
         self._thread.join(timeout)
-        self.worker.stop(1.0)
+        self.worker.stop()
 
     def submit(self, kind: str, *args) -> None:
         """A control for the engine thread: ("osc", address, args), ("play",), ("stop",),

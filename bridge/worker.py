@@ -33,6 +33,7 @@ class Worker:
         self.results = results
         self.wake = wake
         self.thread = threading.Thread(target=self._run, name="lmdm-worker", daemon=True)
+        self._quit = False
 
     def start(self) -> None:
         self.thread.start()
@@ -40,7 +41,11 @@ class Worker:
     def put(self, *cmd) -> None:
         self.q.put(cmd)
 
-    def stop(self, timeout: float = 2.0) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
+        """Skip every queued command and wait for the one running (a generation) to end: a
+        process that exits while the worker is inside the model can abort (a backlogged
+        worker behind a too-slow model did: "terminate called without an active exception")."""
+        self._quit = True
         self.q.put(("quit",))
         self.thread.join(timeout)
 
@@ -50,7 +55,7 @@ class Worker:
             cmd = self.q.get()
             kind = cmd[0]
             try:
-                if kind == "quit":
+                if kind == "quit" or self._quit:
                     return
                 if kind == "observe":
                     v.observe(cmd[1], cmd[2])
