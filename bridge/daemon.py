@@ -105,7 +105,7 @@ class Daemon:
         from bridge.engine import Voice, load_model
         from bridge.live import LiveEngine
         from bridge.osc import OscServer
-        from model.synth import StemSynth, soundfont_presets
+        from model.synth import StemSynth
 
         sr = self.backend.sample_rate
         gen = self._generator or load_model(self.cfg.generation.model, sr)
@@ -113,7 +113,7 @@ class Daemon:
         limit_torch_threads(self.cfg.generation.threads)
         r = self.cfg.render
         synth = StemSynth(sr, r.soundfont, self.program, stems=self.stems, gain=r.gain)
-        self.presets = soundfont_presets(r.soundfont)  # /lmdm/stem/*/program is checked against it
+        self.presets = synth.presets()  # /lmdm/stem/*/program is checked against it
         voice = Voice(gen, synth, self.stems)
         warm_s, warm_samples = self._warm_up(voice, sr)
         o = self.cfg.osc

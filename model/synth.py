@@ -63,16 +63,20 @@ def _new_synth(sample_rate: int, soundfont: str, gain: float) -> tuple[fluidsynt
     return syn, sfid
 
 
+def _presets(syn: fluidsynth.Synth, sfid: int) -> dict[int, dict[int, str]]:
+    out: dict[int, dict[int, str]] = {}
+    for bank in (0, DRUM_BANK):
+        names = ((p, syn.sfpreset_name(sfid, bank, p)) for p in range(128))
+        out[bank] = {p: n for p, n in names if n is not None}
+    return out
+
+
 def soundfont_presets(soundfont: str) -> dict[int, dict[int, str]]:
     """The SoundFont's presets of bank 0 (General MIDI programs) and bank 128 (drum kits):
     bank -> {program: name}.  Raises SoundFontError like StemSynth."""
     syn, sfid = _new_synth(48000, soundfont, 0.0)
     try:
-        out: dict[int, dict[int, str]] = {}
-        for bank in (0, DRUM_BANK):
-            names = ((p, syn.sfpreset_name(sfid, bank, p)) for p in range(128))
-            out[bank] = {p: n for p, n in names if n is not None}
-        return out
+        return _presets(syn, sfid)
     finally:
         syn.delete()
 
@@ -120,10 +124,15 @@ class StemSynth:
         self._pos = 0  # samples rendered since reset
         self._stereo = np.zeros((4096, 2), np.float32)  # render scratch, grown if needed
 
+    def presets(self) -> dict[int, dict[int, str]]:
+        """soundfont_presets() of the SoundFont already loaded (no second load)."""
+        c = next(iter(self._ch.values()))
+        return _presets(c.syn, c.sfid)
+
     def set_program(self, stem: str, program: int) -> None:
         """General MIDI program (0..127) of a stem; drums select a kit in bank 128."""
         c = self._ch[stem]
-        bank = DRUM_BANK if c.channel == DRUM_CHANNEL else 0
+        bank = program_bank(stem)
         if c.syn.program_select(c.channel, c.sfid, bank, int(program)) != 0 and bank == DRUM_BANK:
             c.syn.program_select(c.channel, c.sfid, bank, 0)  # the kit is missing: standard kit
 
