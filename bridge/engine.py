@@ -19,7 +19,10 @@ Timing model (frames; S_k = start of block k, L_k its length, m = margin):
 - delay: block k re-voices the input span of block k-2, [S_{k-2}, S_{k-1}), generated as
   soon as that span is fully heard (at S_{k-1}, visible_until = samples): the phrase
   comes back bar-aligned two blocks after it began, with one whole block to compute.
-  Blocks 0 and 1 after play have no span yet and play silence.
+  (Precisely: the L_k beats that ended L_k beats before S_k, the same span while the
+  blocks keep one length; the first bar after a switch from one-beat accompany blocks
+  re-voices a whole bar.) Blocks 0 and 1 after play have no span yet and play silence.
+- a new mode takes over on the next bar line (Planner.next_block).
 - m = max(margin_min_ms, headroom * p99(measured step time) + one period), rounded up
   to whole grid frames (frames_per_beat per beat) so the hidden input ends on the grid;
   1.5x the headroom until 8 steps have been measured (Planner.EARLY_HEADROOM).
@@ -81,9 +84,13 @@ class Settings:
         """Block length in beats: block_beats, or with block_beats 0 ("auto") one beat in
         accompany mode (a re-planning model then follows each bar as it hears it) and one
         bar in delay and free mode. At least a quarter beat."""
+        return self.block_length_in(self.mode)
+
+    def block_length_in(self, mode: str) -> float:
+        """block_length as it would be in `mode`."""
         if self.block_beats > 0:
             return max(float(self.block_beats), 0.25)
-        return 1.0 if self.mode == "accompany" else float(self.beats_per_bar)
+        return 1.0 if mode == "accompany" else float(self.beats_per_bar)
 
     def controls(self) -> Controls:
         return Controls(prompts=self.prompts, steps=self.steps, guidance=self.guidance,
@@ -151,7 +158,14 @@ class Slot:
 
 class Planner:
     """Block arithmetic and the adaptive margin. Streaming state: the next block's start,
-    index and beat, the last two planned slots (delay mode's input spans), step times."""
+    index and beat, the slots planned lately (delay mode's input spans), step times.
+
+    Bar lines (multiples of beats_per_bar, counted from play, as /lmdm/status counts bars)
+    keep their place whatever the performer changes: a new mode starts on the next bar
+    line (the blocks of the old mode up to it, the last one cut short at it), and a block
+    whose length is a bar multiple or a divisor of the bar that would start off the bar
+    grid (block_beats changed mid-bar) is cut short at the next bar line, so later ones
+    start on it. Blocks of other lengths (3 beats in 4/4) run across bar lines as asked."""
 
     MIN_SAME_LENGTH = 8  # steps at a block length before their own p99 sets the margin
     # steps remembered for the p99: 128 one-beat blocks are 32 s at 240 bpm (32 steps were
@@ -163,6 +177,10 @@ class Planner:
     # headroom is this much larger: a 240-bpm stream once missed its 4th block with the
     # plain headroom (then 1.5) over the warm-up step alone
     EARLY_HEADROOM = 1.5
+    # planned slots remembered: delay mode reaches back two of its blocks (up to 2 x 32
+    # beats), which after a switch from quarter-beat blocks spans 256 of them
+    SLOT_MEMORY = 512
+    MIN_BEATS = 0.25  # a block cut short at a bar line keeps at least one grid frame
 
     def __init__(self, settings: Settings, cfg: EngineConfig, sample_rate: int, period: int):
         self.settings = settings
@@ -178,7 +196,7 @@ class Planner:
         self.next_index = 0
         self.next_start = int(at)
         self.next_beat = 0.0
-        self.history: deque[Slot] = deque(maxlen=2)
+        self.history: deque[Slot] = deque(maxlen=self.SLOT_MEMORY)
 
     def frames_per_beat(self, bpm: float) -> float:
         return 60.0 * self.sample_rate / bpm
@@ -186,6 +204,33 @@ class Planner:
     def block_samples(self, bpm: float, beats: float) -> int:
         return max(1, int(round(beats * self.frames_per_beat(bpm))))
 
+    # ---- bar lines ------------------------------------------------------------------------
+    def to_bar_line(self, beat: float) -> float:
+        """Beats from `beat` to the next bar line (0 on one)."""
+        bpb = max(int(self.settings.beats_per_bar), 1)
+        r = beat % bpb
+        return 0.0 if r < 1e-6 or bpb - r < 1e-6 else bpb - r
+
+    def _bar_aligned(self, beats: float) -> bool:
+        """A block length that tiles the bar grid: a whole number of bars or of blocks per bar."""
+        bpb = max(int(self.settings.beats_per_bar), 1)
+        whole = lambda x: abs(x - round(x)) < 1e-6  # noqa: E731
+        return whole(beats / bpb) or whole(bpb / beats)
+
+    def next_block(self) -> tuple[str, float]:
+        """(mode, beats) of the next block: the settings' mode from a bar line on (the last
+        planned slot's until then); cut short at the next bar line where the class says."""
+        st = self.settings
+        to_bar = self.to_bar_line(self.next_beat)
+        mode = st.mode
+        if to_bar > 0 and self.history and self.history[-1].mode != mode:
+            mode = self.history[-1].mode  # the new mode waits for the bar line
+        beats = st.block_length_in(mode)
+        if beats > to_bar >= self.MIN_BEATS and (mode != st.mode or self._bar_aligned(beats)):
+            beats = to_bar
+        return mode, beats
+
+    # ---- the margin -----------------------------------------------------------------------
     def step_p99(self, samples: int | None = None) -> float:
         """p99 of the measured step times of blocks of `samples` frames (within 1 %); with
         fewer than MIN_SAME_LENGTH measured at that length (a new block length or tempo:
@@ -196,17 +241,18 @@ class Planner:
         if not self.step_times:
             return 0.0
         if samples is None:
-            samples = self.block_samples(self.settings.bpm, self.settings.block_length)
+            samples = self.block_samples(self.settings.bpm, self.next_block()[1])
         same = [s for s, n in self.step_times if abs(n - samples) <= 0.01 * samples]
         if len(same) >= self.MIN_SAME_LENGTH:
             return float(np.percentile(same, 99))
         scaled = [s * max(1.0, samples / max(n, 1)) for s, n in self.step_times]
         return float(np.percentile(scaled, 99))
 
-    def margin(self, bpm: float | None = None) -> int:
-        """Frames of input the generator cannot hear before its block starts."""
+    def margin(self, bpm: float | None = None, beats: float | None = None) -> int:
+        """Frames of input the generator cannot hear before its block starts (the next
+        block's, or one of `beats`)."""
         bpm = bpm or self.settings.bpm
-        samples = self.block_samples(bpm, self.settings.block_length)
+        samples = self.block_samples(bpm, self.next_block()[1] if beats is None else beats)
         early = len(self.step_times) < self.MIN_SAME_LENGTH
         headroom = self.cfg.margin_headroom * (self.EARLY_HEADROOM if early else 1.0)
         need_s = max(self.cfg.margin_min_ms / 1000.0,
@@ -215,33 +261,58 @@ class Planner:
         frames = max(1, math.ceil(need_s * self.sample_rate / grid - 1e-9))
         return int(math.ceil(frames * grid))
 
+    # ---- delay mode's spans ---------------------------------------------------------------
+    def _frame_at(self, beat: float) -> tuple[int, Slot | None] | None:
+        """The absolute frame of a beat already planned (the next block's start included)
+        and the slot it falls in; None if older than the slots remembered."""
+        if abs(beat - self.next_beat) < 1e-6:
+            return self.next_start, None
+        for s in reversed(self.history):
+            if s.start_beat - 1e-6 <= beat < s.start_beat + s.beats - 1e-6:
+                return s.start + int(round((beat - s.start_beat) / s.beats * s.samples)), s
+        return None
+
+    def _delay_span(self, beats: float) -> tuple[int, int, Slot] | None:
+        """The input a delay block of `beats` starting at the next block re-voices: the
+        `beats` that ended `beats` before it ([S_{k-2}, S_{k-1}) while the blocks keep one
+        length; after a change of mode or length, the same distance back) as (start frame,
+        end frame, the slot the span starts in); None before play had that much."""
+        b0 = self.next_beat - 2.0 * beats
+        if b0 < -1e-6:
+            return None
+        a, z = self._frame_at(b0), self._frame_at(self.next_beat - beats)
+        if a is None or z is None or a[1] is None:
+            return None
+        return a[0], z[0], a[1]
+
     def next_due(self) -> int:
         """The input frame after which the next block gets generated."""
-        if self.settings.mode == "delay" and self._delay_span() is not None:
-            return self.history[-1].start
-        return self.next_start - self.margin()
-
-    def _delay_span(self) -> Slot | None:
-        return self.history[0] if len(self.history) == 2 else None
+        mode, beats = self.next_block()
+        if mode == "delay":
+            span = self._delay_span(beats)
+            if span is not None:
+                return span[1]
+        return self.next_start - self.margin(beats=beats)
 
     def plan(self, origin: int) -> Slot:
         """Freeze the settings into the next slot and advance. `origin`: the absolute frame
         of the generator's input sample 0 (its last reset)."""
         st = self.settings
-        bpm, beats, mode = st.bpm, st.block_length, st.mode
+        bpm = st.bpm
+        mode, beats = self.next_block()
         samples = self.block_samples(bpm, beats)
-        margin = self.margin(bpm)
+        margin = self.margin(bpm, beats)
         controls = st.controls()
         due = self.next_start - margin
         block = None
         if mode == "delay":
-            span = self._delay_span()
-            if span is not None and span.start >= origin:
-                due = self.history[-1].start
-                margin = self.next_start - due
-                block = Block(index=span.index, start_beat=span.start_beat, beats=span.beats,
-                              bpm=span.bpm, samples=span.samples, start_sample=span.start - origin,
-                              visible_until=span.samples, mode="delay")
+            span = self._delay_span(beats)
+            if span is not None and span[0] >= origin:
+                start, end, first = span
+                due, margin = end, self.next_start - end
+                block = Block(index=first.index, start_beat=self.next_beat - 2.0 * beats, beats=beats,
+                              bpm=first.bpm, samples=end - start, start_sample=start - origin,
+                              visible_until=end - start, mode="delay")
         else:
             block = Block(index=self.next_index, start_beat=self.next_beat, beats=beats, bpm=bpm,
                           samples=samples, start_sample=self.next_start - origin,

@@ -294,7 +294,7 @@ def _build_table() -> list[Address]:
         _action("reset", "forget the context (cache and history) at the next block"),
         _setting("mode", Arg("mode", "choice", choices=api.MODES), "accompany",
                  "accompany: answer the live input; delay: re-voice each block one block "
-                 "later; free: ignore the input"),
+                 "later; free: ignore the input. Takes over on the next bar line"),
         Address(PREFIX + "prompt", "s [f] ...", f"1..{MAX_PROMPTS} prompts, weight 0..10", "",
                 "weighted style prompts, mixed (weight default 1); a single \"\" clears",
                 param="prompt", check=_check_prompt),
@@ -307,7 +307,8 @@ def _build_table() -> list[Address]:
         _setting("beats_per_bar", Arg("beats", "int", 1, 16), 4, "beats per bar"),
         _setting("block_beats", Arg("beats", "float", 0, 32), 0.0,
                  "block length in beats (at least 0.25), applied at the next block; 0 = auto: one beat "
-                 "in accompany mode, one bar in delay and free mode. Blocks shorter than the model's bar: "
+                 "in accompany mode, one bar in delay and free mode. A length that divides the bar or "
+                 "is whole bars, asked for mid-bar, starts with a shorter block up to the bar line. Blocks shorter than the model's bar: "
                  "in accompany mode the embedded model re-plans the rest of the bar at each block from "
                  "what it has heard of it"),
         Address(PREFIX + "key", "s", "e.g. \"C minor\", \"F# dorian\", \"none\"", "none",

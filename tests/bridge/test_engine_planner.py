@@ -76,9 +76,10 @@ def test_auto_block_length_is_a_beat_in_accompany_mode_and_a_bar_otherwise():
     assert Settings().block_beats == 0.0
     a = p.plan(0)
     assert a.beats == 1.0 and a.samples == 24000 and a.block.beats == 1.0
-    p.settings.apply("/lmdm/mode", ("free",))
+    p.settings.apply("/lmdm/mode", ("free",))  # a new mode starts on the next bar line
+    assert [p.plan(0).mode for _ in range(3)] == ["accompany"] * 3
     b = p.plan(0)
-    assert b.beats == 4.0 and b.samples == 96000 and b.start == 24000
+    assert b.mode == "free" and b.beats == 4.0 and b.samples == 96000 and b.start == 96000
     p.settings.apply("/lmdm/beats_per_bar", (3,))
     assert p.settings.block_length == 3.0
     p.settings.apply("/lmdm/block_beats", (0.1,))  # explicit lengths: at least a quarter beat
@@ -105,6 +106,50 @@ def test_delay_mode_answers_the_span_two_blocks_back():
     assert s2.block.start_sample == s0.start and s2.block.samples == s0.samples
     assert s2.block.visible_until == s0.samples and s2.block.mode == "delay"
     assert s2.due == s1.start and s2.margin == s2.start - s1.start
+
+
+def test_a_new_mode_starts_on_the_next_bar_line_and_delay_answers_a_whole_bar():
+    """A mode switched mid-bar (one-beat accompany blocks) takes over on the bar line, so
+    delay and free blocks stay bar-aligned, and the first delay block re-voices the whole
+    bar that ended a bar before it (not the one-beat block two blocks back)."""
+    p = planner(block_beats=0.0)  # auto: one beat in accompany mode, a bar in delay mode
+    slots = [p.plan(0) for _ in range(5)]  # beats 0-4
+    p.settings.apply("/lmdm/mode", ("delay",))  # at beat 5, mid-bar
+    slots += [p.plan(0) for _ in range(3)]
+    assert [s.mode for s in slots] == ["accompany"] * 8 and [s.beats for s in slots] == [1.0] * 8
+    d = p.plan(0)
+    assert d.mode == "delay" and d.start_beat == 8.0 and d.beats == 4.0 and d.samples == 96000
+    assert d.block.start_sample == 0 and d.block.samples == 96000 and d.block.beats == 4.0
+    assert d.block.visible_until == 96000 and d.due == 96000 and d.margin == d.start - 96000
+    e = p.plan(0)  # the next one answers the bar after, heard as it was played
+    assert (e.block.start_sample, e.block.samples, e.due) == (96000, 96000, d.start)
+    p.settings.apply("/lmdm/mode", ("accompany",))  # on a bar line: at once
+    a = p.plan(0)
+    assert a.mode == "accompany" and a.start_beat == 16.0 and a.beats == 1.0
+    assert a.block.visible_until == -a.margin
+
+
+def test_a_block_length_changed_mid_bar_is_cut_short_at_the_bar_line():
+    p = planner(block_beats=1.0)
+    p.plan(0)
+    p.settings.apply("/lmdm/block_beats", (4.0,))
+    cut = p.plan(0)
+    assert cut.start_beat == 1.0 and cut.beats == 3.0 and cut.samples == 72000
+    assert [(s.start_beat, s.beats) for s in (p.plan(0), p.plan(0))] == [(4.0, 4.0), (8.0, 4.0)]
+    p.settings.apply("/lmdm/block_beats", (3.0,))  # not a bar's divisor or multiple: as asked
+    assert [(s.start_beat, s.beats) for s in (p.plan(0), p.plan(0))] == [(12.0, 3.0), (15.0, 3.0)]
+    p.settings.apply("/lmdm/block_beats", (2.0,))  # beat 18: two beats reach the bar line
+    assert [(s.start_beat, s.beats) for s in (p.plan(0), p.plan(0))] == [(18.0, 2.0), (20.0, 2.0)]
+
+
+def test_delay_spans_keep_their_frames_across_a_tempo_change():
+    p = planner(mode="delay")
+    s0 = p.plan(0)
+    p.settings.apply("/lmdm/bpm", (60.0,))
+    s1, s2 = p.plan(0), p.plan(0)
+    assert s0.samples == 96000 and s1.samples == 192000
+    assert (s2.block.start_sample, s2.block.samples, s2.block.bpm) == (0, 96000, 120.0)
+    assert s2.due == s1.start and s2.block.beats == 4.0
 
 
 def test_delay_mode_does_not_answer_input_from_before_a_reset():

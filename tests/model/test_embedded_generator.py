@@ -239,6 +239,52 @@ def test_short_blocks_replan_the_rest_of_the_bar_from_what_was_heard(tiny_ckpt):
     assert g.replan_stats["replans"] == 0
 
 
+def test_a_mode_switched_mid_bar_meets_the_model_on_its_bar_line(tiny_ckpt):
+    """Driven by the engine's planner: delay asked for mid-bar starts on the next bar line,
+    where the one-beat accompany blocks have used up the model's bar, and each delay block
+    is one whole heard bar generated once (before, the first ones re-voiced a one-beat
+    block into a bar-long slot: three beats of silence, then bars off the bar lines)."""
+    from bridge.config import EngineConfig
+    from bridge.engine import Planner, Settings
+
+    t = np.arange(SR * 10) / SR
+    audio = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    g = _gen(tiny_ckpt)
+    calls = []
+    real = g.stream.generate
+
+    def spy(*a, **kw):
+        calls.append(kw["visible_until"])
+        return real(*a, **kw)
+    g.stream.generate = spy
+    st = Settings(bpm=120.0)  # block length auto: a beat in accompany mode, a bar in delay mode
+    p = Planner(st, EngineConfig(), SR, period=256)
+    p.reset(0)
+    g.reset()
+    heard, slots, delayed = 0, [], []
+    for k in range(12):
+        if k == 5:
+            st.mode = "delay"  # beat 5: mid-bar
+        due = p.next_due()
+        if due > heard:
+            g.observe(audio[heard:due, None], [])
+            heard = due
+        slot = p.plan(0)
+        slots.append(slot)
+        res = g.generate(slot.block, slot.controls)
+        if slot.mode == "delay":
+            delayed.append(res.notes)
+    assert [s.mode for s in slots] == ["accompany"] * 8 + ["delay"] * 4
+    assert [(s.start_beat, s.beats) for s in slots[8:]] == [(8.0, 4.0), (12.0, 4.0), (16.0, 4.0), (20.0, 4.0)]
+    assert [s.block.start_sample for s in slots[8:]] == [0, 2 * SR, 4 * SR, 6 * SR]  # bars 0-3, re-voiced
+    # two accompany bars (each planned, then re-planned at its later beats), then one
+    # generation per delay bar, every frame of it heard
+    assert len(calls) == 12 and all(v < 16 for v in calls[:8]) and calls[8:] == [16] * 4
+    assert g.buffered_frames == 0
+    assert all(0 <= n.start < 4.0 for notes in delayed for n in notes)
+    assert any(n.start >= 1.0 for notes in delayed for n in notes), "a delay bar plays past its first beat"
+
+
 def test_a_replan_that_raises_keeps_the_old_plan_and_the_bar_in_place(tiny_ckpt):
     g = _gen(tiny_ckpt)
     real, calls = g.stream.generate, []
