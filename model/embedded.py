@@ -130,6 +130,12 @@ def load_checkpoint(folder: Path | str | None = None):
 
 # ---------------------------------------------------------------------------- generator
 
+# listen_first: audio at least this loud (dBFS, mean square over a grid frame) counts as the
+# performer playing; an open input's hiss or hum is quieter (the features' own silence
+# gate, model.features.SILENCE_DB, is -60)
+LISTEN_DB = -45.0
+
+
 class _MidiNotes:
     """Note-on/off from observe()'d MIDI, in input samples since reset."""
 
@@ -137,6 +143,7 @@ class _MidiNotes:
         self.reset()
 
     def reset(self) -> None:
+        self.first_note = -1  # input sample of the first note-on since reset (-1: none yet)
         self.open: dict[int, tuple[int, int]] = {}  # pitch -> (velocity, start sample)
         self.done: list[tuple[int, int, int, int]] = []  # pitch, velocity, start, end
         self.last_sample = -1
@@ -149,6 +156,8 @@ class _MidiNotes:
             at = base + int(e.offset)
             self.last_sample = max(self.last_sample, at)
             if status == 0x90 and vel > 0:
+                if self.first_note < 0:
+                    self.first_note = at
                 if pitch in self.open:
                     self._close(pitch, at)
                 self.open[pitch] = (vel, at)
@@ -518,14 +527,18 @@ class EmbeddedGenerator:
             del self.played_pcs[b]
 
     def _heard_input(self, upto: int, spf: float) -> bool:
-        """listen_first: was the input before sample `upto` ever audible (chroma is zero
-        below the silence gate, model.features.SILENCE_DB) or a MIDI note since reset?
+        """listen_first: did the performer play before sample `upto`: audio with pitch (a
+        chroma or bass-chroma peak) at least LISTEN_DB loud in one frame, or a MIDI note-on,
+        since reset? Hiss and hum from an open input below that level do not count.
         (sticky; each call reads only the input not read before)"""
         if not self.heard_input and upto > self._listened_to:
-            from model.features import BASS, CHROMA
+            from model.features import BASS, CHROMA, LOUDNESS, SILENCE_DB
             n = int(np.ceil((upto - self._listened_to) / spf))
-            f = self._features(self._listened_to, n, spf)
-            self.heard_input = bool(((f[:, CHROMA] + f[:, BASS]).max(axis=1) > 0.5).any())
+            f = self.features.grid(self._listened_to, n, spf)  # the audio's own features
+            loud = f[:, LOUDNESS] >= (LISTEN_DB - SILENCE_DB) / -SILENCE_DB
+            pitched = (f[:, CHROMA] + f[:, BASS]).max(axis=1) > 0.5
+            note = 0 <= self.midi.first_note < upto
+            self.heard_input = bool((loud & pitched).any()) or note
             self._listened_to = upto
         return self.heard_input
 

@@ -121,9 +121,9 @@ def test_heard_prior_puts_the_chord_on_what_was_heard(tiny_ckpt):
 
 
 def test_listen_first_keeps_pitched_stems_quiet_until_the_performer_is_heard(tiny_ckpt):
-    """listen_first, accompany mode: bass, keys and lead wait for audible input (or a MIDI
-    note); from the first block that heard it on they play; off, or in delay mode, they play
-    from the start."""
+    """listen_first, accompany mode: bass, keys and lead wait for the performer (pitched
+    input at least model.embedded.LISTEN_DB loud, or a MIDI note); from the first block that
+    heard it on they play; off, or in delay mode, they play from the start."""
     g = _gen(tiny_ckpt)
     assert g.listen_first is False  # a checkpoint without the meta key: off
     pitched = lambda blocks: [sum(n.stem != "drums" for n in blk) for blk in blocks]  # noqa: E731
@@ -137,6 +137,14 @@ def test_listen_first_keeps_pitched_stems_quiet_until_the_performer_is_heard(tin
     tone = (0.3 * np.sin(2 * np.pi * 220.0 * np.arange(3 * n) / SR)).astype(np.float32)
     tone[:n] = 0.0  # the performer enters in the second bar
     assert pitched(_run(g, 3, audio=tone))[:2] == [0, 0] and pitched(_run(g, 3, audio=tone))[2] > 0
+    # an open input's hum (-50 dBFS, 60 Hz and its harmonics) and hiss are not the performer
+    t = np.arange(3 * n) / SR
+    hum = sum(np.sin(2 * np.pi * 60.0 * h * t) / h for h in (1, 2, 3))
+    hum = hum / np.sqrt(np.mean(hum ** 2)) * 10 ** (-50 / 20)
+    hiss = np.random.default_rng(0).normal(0.0, 10 ** (-52 / 20), 3 * n)
+    assert pitched(_run(g, 3, audio=(hum + hiss).astype(np.float32))) == [0, 0, 0]
+    quiet_player = (hum + hiss + tone / 0.3 * 10 ** (-30 / 20) * np.sqrt(2)).astype(np.float32)  # -30 dBFS
+    assert pitched(_run(g, 3, audio=quiet_player))[:2] == [0, 0] and pitched(_run(g, 3, audio=quiet_player))[2] > 0
     assert all(pitched(_run(g, 2, mode="delay"))), "delay mode hears its bar: no waiting"
     g.reset()
     assert g.heard_input is False
