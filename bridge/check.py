@@ -111,6 +111,12 @@ def check_audio(cfg: Config) -> tuple[Check, int, int]:
             if a.autoconnect and not backend.has_physical_ports():
                 status = "warn"
                 detail += "; autoconnect is on but the server has no physical ports (a dummy driver?)"
+        elif a.midi:  # PortAudio's MIDI: python-rtmidi
+            if backend.midi_ports is not None:
+                detail += f"; MIDI {', '.join(backend.midi_ports.names)}"
+            if backend.midi_warnings:
+                status = "warn"
+                detail += "; " + "; ".join(backend.midi_warnings)
     finally:
         backend.close()
     return Check("audio", status, detail, data), sr, period

@@ -54,9 +54,17 @@ class AudioConfig:
     sample_rate: int = 48000
     period: int = 1024
     device: str | int | list[str | int] | None = None  # PortAudio: one device, or [input, output]
+    midi_api: str = "auto"  # PortAudio's MIDI (python-rtmidi): auto | coremidi | alsa | jack | windows
+    midi_in_port: str | None = None  # PortAudio: connect midi_in to the MIDI port whose name contains this
+    midi_out_port: str | None = None
 
     def check(self) -> None:
         _choice("audio.backend", self.backend, ("jack", "portaudio"))
+        _choice("audio.midi_api", self.midi_api, ("auto", "coremidi", "alsa", "jack", "windows"))
+        for key in ("midi_in_port", "midi_out_port"):
+            if getattr(self, key) is not None and not isinstance(getattr(self, key), str):
+                raise ConfigError(f"audio.{key}: the text a MIDI port's name contains, e.g. \"IAC Driver\"; "
+                                  f"got {getattr(self, key)!r}")
         if isinstance(self.device, list) and len(self.device) != 2:
             raise ConfigError(f"audio.device: one device (a name or an index) or two, [input, output]; "
                               f"got {len(self.device)}: {self.device!r}")

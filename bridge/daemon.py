@@ -267,7 +267,9 @@ def make_backend(cfg: Config, ex, stems, client_name: str | None = None):
     if a.backend == "portaudio":
         from bridge.pa_io import PortAudioBackend
         return PortAudioBackend(ex, stems, device=a.device, sample_rate=a.sample_rate,
-                                period=a.period, inputs=a.inputs, stem_channels=a.stem_channels, mix=a.mix)
+                                period=a.period, inputs=a.inputs, stem_channels=a.stem_channels, mix=a.mix,
+                                midi=a.midi, client_name=client_name or a.client_name, midi_api=a.midi_api,
+                                midi_in_port=a.midi_in_port, midi_out_port=a.midi_out_port)
     from bridge.jack_io import JackBackend
     return JackBackend(ex, stems, client_name=client_name or a.client_name, server=a.jack_server,
                        inputs=a.inputs, stem_channels=a.stem_channels, mix=a.mix, midi=a.midi,

@@ -209,25 +209,14 @@ class JackBackend:
         r = self.ex.midi_out
         if r.read == r.written:
             return
-        epoch = self.ex.midi_epoch
-        end = pos + n
         last = 0
-        mask = r.capacity - 1
-        while r.read < r.written:
-            i = r.read & mask
-            if r.epochs[i] == epoch:
-                t = int(r.times[i])
-                if t >= end:
-                    break
-                off = t - pos
-                if off < last:
-                    off = last  # late events go out at once, in order
-                try:
-                    port.write_midi_event(off, r.data[i, :r.sizes[i]])
-                except jack.JackError:
-                    r.dropped += 1  # the port's buffer is full this cycle
-                last = off
-            r.read += 1
+        for t, data in r.due(pos + n, self.ex.midi_epoch):
+            off = max(t - pos, last)  # late events go out at once, in order
+            try:
+                port.write_midi_event(off, data)
+            except jack.JackError:
+                r.dropped += 1  # the port's buffer is full this cycle
+            last = off
 
     def _xrun(self, delay_us: float) -> None:
         self.ex.xruns += 1

@@ -4,7 +4,9 @@ bridge/ that imports `sounddevice`.
 The same Exchange does the work as under JACK; the callback only slices the device's
 interleaved buffers into per-channel views. Output channels, in order: one (or two) per
 stem, then mix_L, mix_R. A device with fewer outputs gets only the mix pair (logged).
-No MIDI (PortAudio has none) and no transport: tempo comes from /lmdm/bpm.
+MIDI (PortAudio has none) goes through python-rtmidi (bridge/rtmidi_io.py) when audio.midi
+is on; where no MIDI system is usable the daemon plays on without it and says so. No
+transport: tempo comes from /lmdm/bpm or a MIDI clock on midi_in.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ class PortAudioBackend:
 
     def __init__(self, exchange: Exchange, stems: tuple[str, ...], *, device=None,
                  sample_rate: int = 48000, period: int = 1024, inputs: int = 2,
-                 stem_channels: int = 1, mix: bool = True):
+                 stem_channels: int = 1, mix: bool = True, midi: bool = False, client_name: str = "lmdm",
+                 midi_api: str = "auto", midi_in_port: str | None = None, midi_out_port: str | None = None):
         self.ex = exchange
         self.stems = stems
         self.device = device
@@ -37,6 +40,10 @@ class PortAudioBackend:
         self.lost_reason = ""
         self._names: list[str] = []
         self._layout: tuple[int, int, bool] = (0, 0, False)  # (inputs, stem channels, mix)
+        self.midi = midi
+        self._midi_args = dict(client_name=client_name, api=midi_api, in_port=midi_in_port, out_port=midi_out_port)
+        self.midi_ports = None  # RtMidiPorts once open
+        self.midi_warnings: list[str] = []  # why MIDI is missing or not as configured
 
     def open(self) -> None:
         try:
@@ -83,11 +90,33 @@ class PortAudioBackend:
         self._names += [f"{s}{x}" for s in self.stems for x in suffix[:stem_ch]] if stem_ch else []
         self._names += ["mix_L", "mix_R"] if mix else []
         self.lost = False
+        if self.midi and self.midi_ports is None:
+            self._open_midi()
+
+    def _open_midi(self) -> None:
+        from bridge.rtmidi_io import RtMidiPorts
+        ports = RtMidiPorts(self.ex, self._rate, **self._midi_args)
+        try:
+            ports.open()
+        except BackendError as exc:
+            self.midi_warnings = [f"no MIDI: {exc}"]
+            log.warning("portaudio: no MIDI: %s", exc)
+            return
+        latency = self.stream.latency
+        ports.out_latency = float(latency[1] if isinstance(latency, (tuple, list)) else latency)
+        self.midi_warnings = list(ports.warnings)
+        for w in ports.warnings:
+            log.warning("portaudio: %s", w)
+        log.info("portaudio: MIDI %s", ", ".join(ports.names))
+        self.midi_ports = ports
 
     def start(self) -> None:
         self.stream.start()
 
     def close(self) -> None:
+        midi, self.midi_ports = self.midi_ports, None
+        if midi is not None:
+            midi.close()
         stream, self.stream = self.stream, None
         if stream is not None:
             try:
@@ -109,7 +138,7 @@ class PortAudioBackend:
         return "portaudio"
 
     def port_names(self) -> list[str]:
-        return list(self._names)
+        return list(self._names) + (["midi_in", "midi_out"] if self.midi_ports is not None else [])
 
     @property
     def devices(self) -> tuple:
@@ -141,7 +170,8 @@ class PortAudioBackend:
                     stem_outs.append([outdata[:, j + c] for c in range(stem_ch)])
                     j += stem_ch
             mix_outs = [outdata[:, j], outdata[:, j + 1]] if mix else []
-            self.ex.process(frames, ins, stem_outs, mix_outs)
+            midi = self.midi_ports
+            self.ex.process(frames, ins, stem_outs, mix_outs, midi.cycle if midi is not None else None)
         except Exception:
             self.ex.errors += 1
             outdata.fill(0)

@@ -201,6 +201,21 @@ class EventRing:
         self.written += 1
         return True
 
+    def due(self, end: int, epoch: int):
+        """Consumer side for the audio callback: (frame, bytes view) of each queued event of
+        `epoch` that is due before frame `end`, in order (events of other epochs are
+        dropped); the later ones stay queued. Iterate to the end: an event counts as read
+        once the next one is asked for."""
+        mask = self.capacity - 1
+        while self.read < self.written:
+            i = self.read & mask
+            if self.epochs[i] == epoch:
+                t = int(self.times[i])
+                if t >= end:
+                    return
+                yield t, self.data[i, :self.sizes[i]]
+            self.read += 1
+
     def pop_all(self) -> list[tuple[int, bytes]]:
         """Consumer side for non-real-time readers (the engine): every queued event."""
         out = []

@@ -192,6 +192,41 @@ class JackProbe:
             pass
 
 
+class MidiProbe:
+    """Sends a held chord into the daemon's midi_in; records its midi_out (JACK ports
+    `<daemon_client>:midi_in` / `:midi_out`, or the full port names given)."""
+
+    def __init__(self, server: str, daemon_client: str, chord=(), daemon_in: str | None = None,
+                 daemon_out: str | None = None):
+        import jack
+        self.client = jack.Client("midiprobe", servername=server, no_start_server=True)
+        self.out = self.client.midi_outports.register("out")
+        self.inp = self.client.midi_inports.register("in")
+        self.chord = list(chord)
+        self.events: list[tuple[int, bytes]] = []  # (frame, bytes) from the daemon
+        self.lock = threading.Lock()
+        self.client.set_process_callback(self._process)
+        self.client.activate()
+        self.client.connect(self.out, daemon_in or f"{daemon_client}:midi_in")
+        self.client.connect(daemon_out or f"{daemon_client}:midi_out", self.inp)
+
+    def _process(self, n: int) -> None:
+        self.out.clear_buffer()
+        if self.chord:
+            for i, pitch in enumerate(self.chord):
+                self.out.write_midi_event(i, bytes((0x90, pitch, 90)))
+            self.chord = []
+        frame = self.client.last_frame_time
+        got = [(frame + t, bytes(data)) for t, data in self.inp.incoming_midi_events()]
+        if got:
+            with self.lock:
+                self.events += got
+
+    def close(self) -> None:
+        self.client.deactivate()
+        self.client.close()
+
+
 # --- the daemon as a subprocess -------------------------------------------------------
 
 @dataclass

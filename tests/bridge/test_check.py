@@ -81,14 +81,23 @@ def test_check_on_portaudio_warns_of_a_missing_kit_and_a_broken_config_exits_2(j
     test_daemon_portaudio.py); a drum kit the SoundFont lacks is a warning, not a failure."""
     rc, report = lmdm_check("--backend", "portaudio", "--device", "system", "--osc-port", str(free_udp_port()),
                             "--blocks", "1",
-                            config={"render": {"programs": {"drums": 127}}, "generation": {"model": "baseline"}},
+                            config={"render": {"programs": {"drums": 127}}, "generation": {"model": "baseline"},
+                                    "audio": {"midi_api": "jack"}},
                             tmp_path=tmp_path, env={"JACK_DEFAULT_SERVER": jack_server_8_out.name})
     c = by_name(report)
     assert c["soundfont"]["status"] == "warn"
     assert "no kit 127" in c["soundfont"]["detail"] and "standard kit" in c["soundfont"]["detail"]
     assert c["soundfont"]["data"]["presets"]["drums"] is None
     assert c["audio"]["status"] == "ok" and c["audio"]["detail"].startswith("PortAudio device system: 48000 Hz")
+    assert "MIDI midi_in (virtual port 'midi_in'), midi_out (virtual port 'midi_out')" in c["audio"]["detail"]
     assert rc == 0 and report["ok"]  # warnings allowed
+    # MIDI through ALSA, which has no sequencer here: a warning; the audio still checks out
+    rc, report = lmdm_check("--backend", "portaudio", "--device", "system", "--osc-port", str(free_udp_port()),
+                            "--blocks", "1", config={"generation": {"model": "baseline"}, "audio": {"midi_api": "alsa"}},
+                            tmp_path=tmp_path, env={"JACK_DEFAULT_SERVER": jack_server_8_out.name})
+    a = by_name(report)["audio"]
+    assert a["status"] == "warn" and "no MIDI: MIDI (alsa) is not usable here" in a["detail"], a
+    assert rc == 0
     rc, report = lmdm_check(config={"engine": {"bpm": 999}}, tmp_path=tmp_path)
     assert rc == 2 and not report["ok"]
     assert report["checks"][0]["name"] == "config" and "engine.bpm" in report["checks"][0]["detail"]

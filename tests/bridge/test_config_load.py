@@ -48,6 +48,8 @@ def test_user_file_overlays_key_by_key(tmp_path):
     ("render:\n  programs:\n    tuba: 3\n", "render.programs"),
     ("audio:\n  device: [mic, speakers, hdmi]\n", "audio.device"),
     ("audio:\n  device: [mic, 2.5]\n", "audio.device"),
+    ("audio:\n  midi_api: winmm\n", "audio.midi_api"),
+    ("audio:\n  midi_in_port: [Launchkey]\n", "audio.midi_in_port"),
     ("models:\n  mine: {type: tuba}\n", "models.mine.type"),
     ("models:\n  embedded: {type: baseline}\n", "models.embedded"),
     ("models:\n  ../up: {type: baseline}\n", "models"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,9 +86,10 @@ from bridge.backend import BackendError
 from bridge.pa_io import PortAudioBackend
 from bridge.rings import Exchange
 from model.api import STEMS
-device, inputs = json.loads(sys.argv[1])
+device, inputs, midi = json.loads(sys.argv[1])
 ex = Exchange(inputs, len(STEMS))
-b = PortAudioBackend(ex, STEMS, device=device, sample_rate=48000, period=1024, inputs=inputs)
+b = PortAudioBackend(ex, STEMS, device=device, sample_rate=48000, period=1024, inputs=inputs,
+                     midi=midi is not None, midi_api=midi or "auto")
 try:
     b.open()
 except BackendError as exc:
@@ -96,15 +98,18 @@ except BackendError as exc:
 b.start()
 time.sleep(0.05)
 b.close()
-print(json.dumps({"ports": b.port_names(), "where": b.where(), "cycles": int(ex.cycles), "errors": int(ex.errors)}))
+print(json.dumps({"ports": b.port_names(), "where": b.where(), "cycles": int(ex.cycles), "errors": int(ex.errors),
+                  "midi_warnings": b.midi_warnings}))
 """
 
 
-def run_on_null_devices(tmp_path, device, inputs=2) -> dict:
+def run_on_null_devices(tmp_path, device, inputs=2, midi=None) -> dict:
+    """Open the PortAudio backend on ALSA null devices (a private ~/.asoundrc) in a
+    subprocess, run its callback briefly; midi: None (off) or an audio.midi_api."""
     import json
     import os
     (tmp_path / ".asoundrc").write_text(ASOUNDRC)
-    r = subprocess.run([sys.executable, "-c", OPEN_AND_RUN, json.dumps([device, inputs])], cwd=REPO,
+    r = subprocess.run([sys.executable, "-c", OPEN_AND_RUN, json.dumps([device, inputs, midi])], cwd=REPO,
                        capture_output=True, text=True, timeout=60, env=dict(os.environ, HOME=str(tmp_path)))
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -173,3 +178,52 @@ def test_serve_on_portaudio_plays_every_stem_on_a_clocked_device(jack_server_8_o
     s = json.loads(stats.read_text())
     assert s["callback_errors"] == 0 and s["underruns"] == 0, s
     assert s["sample_rate"] == 48000 and s["period"] == 1024
+
+
+# MIDI under PortAudio goes through python-rtmidi (bridge/rtmidi_io.py); its JACK MIDI API
+# (audio.midi_api: jack) makes the daemon's virtual ports JACK ports a probe can patch,
+# the same code path as CoreMIDI's or ALSA's virtual ports elsewhere.
+
+@pytest.mark.slow
+def test_serve_on_portaudio_has_midi_in_and_out_through_rtmidi(jack_server_8_out, tmp_path, osc_client_factory):
+    from daemonkit import FAST, MidiProbe, start_daemon
+
+    channels = {0: "bass", 1: "keys", 2: "lead", 9: "drums"}
+    server = jack_server_8_out
+    d = probe = None
+    try:
+        d = start_daemon(server, tmp_path, {**FAST, "audio": {"backend": "portaudio", "device": "system",
+                                                              "midi_api": "jack"}},
+                         env={"JACK_DEFAULT_SERVER": server.name, "JACK_NO_START_SERVER": "1"})
+        assert "portaudio: MIDI midi_in (virtual port 'midi_in'), midi_out (virtual port 'midi_out')" in d.output()
+        assert "midi_in midi_out" in d.output()  # the ports line
+        probe = MidiProbe(server.name, d.client_name, chord=(52, 55, 59),  # a held E minor chord
+                          daemon_in=f"{d.client_name}-midi-in:midi_in", daemon_out=f"{d.client_name}-midi-out:midi_out")
+        c = osc_client_factory(d.osc_port)
+        c.subscribe()
+        time.sleep(0.3)  # the chord is heard before play
+        since = c.mark()
+        c.send("/lmdm/play")
+        c.wait_for("/lmdm/status", 20, where=lambda m: m.args[0] == "playing" and m.args[4] >= 6, since=since)
+        time.sleep(0.3)
+        with probe.lock:
+            events = list(probe.events)
+    finally:
+        if probe is not None:
+            probe.close()
+        rc = d.stop() if d is not None else 0
+    assert rc == 0, d.output()
+    ons = [(d_[0] & 0x0F, d_[1]) for _, d_ in events if d_[0] & 0xF0 == 0x90 and d_[2] > 0]
+    assert {ch for ch, _ in ons} == set(channels), "one channel per stem, out through rtmidi"
+    osc_notes = c.all("/lmdm/note", since)
+    assert abs(len(ons) - len(osc_notes)) <= 0.2 * len(osc_notes) + 8, (len(ons), len(osc_notes))
+    keys = [m.args[1] % 12 for m in osc_notes if m.args[0] == "keys" and m.arrived > osc_notes[0].arrived + 1.0]
+    assert keys and set(keys) <= {4, 7, 11}, f"keys follow the E minor chord heard on midi_in: {sorted(set(keys))}"
+
+
+def test_portaudio_without_a_usable_midi_system_plays_on_and_says_so(tmp_path):
+    """No ALSA sequencer here: audio.midi_api alsa cannot open, the backend runs without MIDI."""
+    r = run_on_null_devices(tmp_path, ["lmdm_in", "lmdm_out"], midi="alsa")
+    assert r["ports"] == ["in_1", "in_2", *STEMS, "mix_L", "mix_R"], r
+    assert r["cycles"] > 0 and r["errors"] == 0, r
+    assert any(w.startswith("no MIDI: MIDI (alsa) is not usable here") for w in r["midi_warnings"]), r

@@ -3,46 +3,13 @@ per stem, with its note-off), and a live MIDI instrument on midi_in feeds the ge
 like audio does (a held E minor chord steers the baseline's keys to E, G and B)."""
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
+from daemonkit import MidiProbe
 
 CHANNELS = {0: "bass", 1: "keys", 2: "lead", 9: "drums"}
 E_MINOR = (52, 55, 59)  # E3 G3 B3
-
-
-class MidiProbe:
-    """Sends a held chord into the daemon's midi_in; records its midi_out."""
-
-    def __init__(self, server: str, daemon_client: str, chord=()):
-        import jack
-        self.client = jack.Client("midiprobe", servername=server, no_start_server=True)
-        self.out = self.client.midi_outports.register("out")
-        self.inp = self.client.midi_inports.register("in")
-        self.chord = list(chord)
-        self.events: list[tuple[int, bytes]] = []  # (frame, bytes) from the daemon
-        self.lock = threading.Lock()
-        self.client.set_process_callback(self._process)
-        self.client.activate()
-        self.client.connect(self.out, f"{daemon_client}:midi_in")
-        self.client.connect(f"{daemon_client}:midi_out", self.inp)
-
-    def _process(self, n: int) -> None:
-        self.out.clear_buffer()
-        if self.chord:
-            for i, pitch in enumerate(self.chord):
-                self.out.write_midi_event(i, bytes((0x90, pitch, 90)))
-            self.chord = []
-        frame = self.client.last_frame_time
-        got = [(frame + t, bytes(data)) for t, data in self.inp.incoming_midi_events()]
-        if got:
-            with self.lock:
-                self.events += got
-
-    def close(self) -> None:
-        self.client.deactivate()
-        self.client.close()
 
 
 @pytest.mark.slow
