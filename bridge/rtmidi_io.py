@@ -74,7 +74,12 @@ class RtMidiPorts:
             raise BackendError(f"MIDI ({self.api}) is not usable here: {exc}") from None
         self._in.ignore_types(sysex=True, timing=False, active_sense=True)  # clock and Start/Stop pass
         self._in.set_callback(self._received)
-        self.names = [self._port(self._in, self.in_port, "midi_in", jack), self._port(self._out, self.out_port, "midi_out", jack)]
+        try:
+            self.names = [self._port(self._in, self.in_port, "midi_in", jack),
+                          self._port(self._out, self.out_port, "midi_out", jack)]
+        except BackendError:
+            self.close()  # the port opened first goes too
+            raise
         self._sender = threading.Thread(target=self._send_loop, name="lmdm-midi-out", daemon=True)
         self._sender.start()
 

@@ -227,3 +227,65 @@ def test_portaudio_without_a_usable_midi_system_plays_on_and_says_so(tmp_path):
     assert r["ports"] == ["in_1", "in_2", *STEMS, "mix_L", "mix_R"], r
     assert r["cycles"] > 0 and r["errors"] == 0, r
     assert any(w.startswith("no MIDI: MIDI (alsa) is not usable here") for w in r["midi_warnings"]), r
+
+
+def test_rtmidi_ports_stamp_input_where_it_arrived_and_time_output_to_its_frame():
+    """The callback side of bridge/rtmidi_io.py, without opening ports: input queued by
+    rtmidi's thread lands on the input frame it arrived at (clamped to the period just
+    captured); output due in the period is queued for when its frame is heard, in order;
+    later events and events of an old epoch are not sent."""
+    from bridge.rtmidi_io import RtMidiPorts
+
+    sr, n = 48000, 1024
+    ex = Exchange(2, len(STEMS))
+    ports = RtMidiPorts(ex, sr)
+    ports.out_latency = 0.010
+    now = time.monotonic()
+    ports._in_q.extend([(now - 1.0, b"\x90\x40\x64"), (now - 0.010, b"\x90\x43\x64"), (now + 0.5, b"\xf8")])
+    ex.midi_out.push(5000, b"\x90\x30\x64", epoch=0)  # stale: stop flushed epoch 0
+    ex.midi_epoch = 1
+    for frame, data in ((4000, b"\x99\x24\x64"),  # late (before this period): due at once
+                        (4096 + 100, b"\x90\x24\x64"), (4096 + 1000, b"\x80\x24\x00"), (4096 + n + 5, b"\x90\x26\x64")):
+        ex.midi_out.push(frame, data, epoch=1)
+    t0 = time.monotonic()
+    ports.cycle(4096, n)
+    got = ex.midi_in.pop_all()
+    assert [d for _, d in got] == [b"\x90\x40\x64", b"\x90\x43\x64", b"\xf8"]
+    assert got[0][0] == 4096  # arrived long ago: the period's first frame
+    assert abs(got[1][0] - (4096 + n - 480)) <= 48  # 10 ms before the callback: 480 frames before its end
+    assert got[2][0] == 4096 + n - 1  # a clock that "arrives later" stays in the period
+    sent = list(ports._out_q)
+    assert [d for _, d in sent] == [b"\x99\x24\x64", b"\x90\x24\x64", b"\x80\x24\x00"]
+    assert abs(sent[0][0] - (t0 + 0.010)) < 0.005  # the late one: with the period's first frame
+    assert abs(sent[1][0] - sent[0][0] - 100 / sr) < 1e-6 and abs(sent[2][0] - sent[1][0] - 900 / sr) < 1e-6
+    ports.cycle(4096 + n, n)
+    assert [d for _, d in list(ports._out_q)[3:]] == [b"\x90\x26\x64"]
+
+
+def test_rtmidi_sender_sends_each_message_in_order_not_before_its_time():
+    import threading
+
+    from bridge.rtmidi_io import RtMidiPorts
+
+    class Recorder:  # stands in for rtmidi.MidiOut
+        def __init__(self):
+            self.sent = []
+
+        def send_message(self, data):
+            self.sent.append((time.monotonic(), bytes(data)))
+
+    ports = RtMidiPorts(Exchange(0, len(STEMS)), 48000)
+    ports._out = out = Recorder()
+    sender = threading.Thread(target=ports._send_loop, daemon=True)
+    sender.start()
+    t = time.monotonic()
+    ports._out_q.extend([(t + 0.05, b"\x90\x24\x64"), (t + 0.12, b"\x80\x24\x00"), (t - 1.0, b"\xf8")])
+    ports._wake.set()
+    deadline = time.monotonic() + 5.0
+    while len(out.sent) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    ports._quit = True
+    ports._wake.set()
+    sender.join(1.0)
+    assert [d for _, d in out.sent] == [b"\x90\x24\x64", b"\x80\x24\x00", b"\xf8"]  # queue order
+    assert out.sent[0][0] >= t + 0.05 - 0.001 and out.sent[1][0] >= t + 0.12 - 0.001
