@@ -194,9 +194,10 @@ class JackProbe:
 
 class MidiProbe:
     """Sends a held chord into the daemon's midi_in; records its midi_out (JACK ports
-    `<daemon_client>:midi_in` / `:midi_out`, or the full port names given)."""
+    `<daemon_client>:midi_in` / `:midi_out`, or the full port names given; daemon_client
+    None: no connections, the daemon makes them). Setting `chord` later sends it then."""
 
-    def __init__(self, server: str, daemon_client: str, chord=(), daemon_in: str | None = None,
+    def __init__(self, server: str, daemon_client: str | None, chord=(), daemon_in: str | None = None,
                  daemon_out: str | None = None):
         import jack
         self.client = jack.Client("midiprobe", servername=server, no_start_server=True)
@@ -207,8 +208,9 @@ class MidiProbe:
         self.lock = threading.Lock()
         self.client.set_process_callback(self._process)
         self.client.activate()
-        self.client.connect(self.out, daemon_in or f"{daemon_client}:midi_in")
-        self.client.connect(daemon_out or f"{daemon_client}:midi_out", self.inp)
+        if daemon_client is not None:
+            self.client.connect(self.out, daemon_in or f"{daemon_client}:midi_in")
+            self.client.connect(daemon_out or f"{daemon_client}:midi_out", self.inp)
 
     def _process(self, n: int) -> None:
         self.out.clear_buffer()

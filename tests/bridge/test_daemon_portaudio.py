@@ -221,6 +221,46 @@ def test_serve_on_portaudio_has_midi_in_and_out_through_rtmidi(jack_server_8_out
     assert keys and set(keys) <= {4, 7, 11}, f"keys follow the E minor chord heard on midi_in: {sorted(set(keys))}"
 
 
+@pytest.mark.slow
+def test_serve_on_portaudio_connects_to_midi_ports_named_in_its_config(jack_server_8_out, tmp_path, osc_client_factory):
+    """audio.midi_in_port names a port that is there (the probe's output): the daemon
+    connects to it; audio.midi_out_port names none: a warning listing the ports there are,
+    and a virtual port instead."""
+    from daemonkit import FAST, MidiProbe, start_daemon
+
+    server = jack_server_8_out
+    d = probe = None
+    try:
+        probe = MidiProbe(server.name, None)  # its ports exist before the daemon looks for them
+        d = start_daemon(server, tmp_path, {**FAST, "audio": {"backend": "portaudio", "device": "system",
+                                                              "midi_api": "jack", "midi_in_port": "midiprobe:out",
+                                                              "midi_out_port": "no such synth"}},
+                         env={"JACK_DEFAULT_SERVER": server.name, "JACK_NO_START_SERVER": "1"})
+        out = d.output()
+        assert "portaudio: MIDI midi_in <- midiprobe:out, midi_out (virtual port 'midi_out')" in out, out
+        assert "audio.midi_out_port 'no such synth': no such MIDI port; there are: midiprobe:in" in out, out
+        probe.client.connect(f"{d.client_name}-midi-out:midi_out", probe.inp)
+        probe.chord = [52, 55, 59]  # a held E minor chord, through the daemon's own connection
+        time.sleep(0.3)
+        c = osc_client_factory(d.osc_port)
+        c.subscribe()
+        since = c.mark()
+        c.send("/lmdm/play")
+        c.wait_for("/lmdm/status", 20, where=lambda m: m.args[0] == "playing" and m.args[4] >= 6, since=since)
+        time.sleep(0.3)
+        with probe.lock:
+            events = list(probe.events)
+    finally:
+        if probe is not None:
+            probe.close()
+        rc = d.stop() if d is not None else 0
+    assert rc == 0, d.output()
+    assert any(d_[0] & 0xF0 == 0x90 and d_[2] > 0 for _, d_ in events), "notes out of the virtual midi_out"
+    osc_notes = c.all("/lmdm/note", since)
+    keys = [m.args[1] % 12 for m in osc_notes if m.args[0] == "keys" and m.arrived > osc_notes[0].arrived + 1.0]
+    assert keys and set(keys) <= {4, 7, 11}, f"keys follow the chord on the named port: {sorted(set(keys))}"
+
+
 def test_portaudio_without_a_usable_midi_system_plays_on_and_says_so(tmp_path):
     """No ALSA sequencer here: audio.midi_api alsa cannot open, the backend runs without MIDI."""
     r = run_on_null_devices(tmp_path, ["lmdm_in", "lmdm_out"], midi="alsa")
