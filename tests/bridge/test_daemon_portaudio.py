@@ -184,6 +184,21 @@ def test_serve_on_portaudio_plays_every_stem_on_a_clocked_device(jack_server_8_o
 # (audio.midi_api: jack) makes the daemon's virtual ports JACK ports a probe can patch,
 # the same code path as CoreMIDI's or ALSA's virtual ports elsewhere.
 
+def play_six_blocks(d, probe, osc_client_factory):
+    """With the probe's chord held (sent 0.3 s before play): play until block 6 ->
+    (MIDI events the probe got, /lmdm/note messages)."""
+    time.sleep(0.3)
+    c = osc_client_factory(d.osc_port)
+    c.subscribe()
+    since = c.mark()
+    c.send("/lmdm/play")
+    c.wait_for("/lmdm/status", 20, where=lambda m: m.args[0] == "playing" and m.args[4] >= 6, since=since)
+    time.sleep(0.3)
+    with probe.lock:
+        events = list(probe.events)
+    return events, c.all("/lmdm/note", since)
+
+
 @pytest.mark.slow
 def test_serve_on_portaudio_has_midi_in_and_out_through_rtmidi(jack_server_8_out, tmp_path, osc_client_factory):
     from daemonkit import FAST, MidiProbe, start_daemon
@@ -199,15 +214,7 @@ def test_serve_on_portaudio_has_midi_in_and_out_through_rtmidi(jack_server_8_out
         assert "midi_in midi_out" in d.output()  # the ports line
         probe = MidiProbe(server.name, d.client_name, chord=(52, 55, 59),  # a held E minor chord
                           daemon_in=f"{d.client_name}-midi-in:midi_in", daemon_out=f"{d.client_name}-midi-out:midi_out")
-        c = osc_client_factory(d.osc_port)
-        c.subscribe()
-        time.sleep(0.3)  # the chord is heard before play
-        since = c.mark()
-        c.send("/lmdm/play")
-        c.wait_for("/lmdm/status", 20, where=lambda m: m.args[0] == "playing" and m.args[4] >= 6, since=since)
-        time.sleep(0.3)
-        with probe.lock:
-            events = list(probe.events)
+        events, osc_notes = play_six_blocks(d, probe, osc_client_factory)
     finally:
         if probe is not None:
             probe.close()
@@ -215,7 +222,6 @@ def test_serve_on_portaudio_has_midi_in_and_out_through_rtmidi(jack_server_8_out
     assert rc == 0, d.output()
     ons = [(d_[0] & 0x0F, d_[1]) for _, d_ in events if d_[0] & 0xF0 == 0x90 and d_[2] > 0]
     assert {ch for ch, _ in ons} == set(channels), "one channel per stem, out through rtmidi"
-    osc_notes = c.all("/lmdm/note", since)
     assert abs(len(ons) - len(osc_notes)) <= 0.2 * len(osc_notes) + 8, (len(ons), len(osc_notes))
     keys = [m.args[1] % 12 for m in osc_notes if m.args[0] == "keys" and m.arrived > osc_notes[0].arrived + 1.0]
     assert keys and set(keys) <= {4, 7, 11}, f"keys follow the E minor chord heard on midi_in: {sorted(set(keys))}"
@@ -241,22 +247,13 @@ def test_serve_on_portaudio_connects_to_midi_ports_named_in_its_config(jack_serv
         assert "audio.midi_out_port 'no such synth': no such MIDI port; there are: midiprobe:in" in out, out
         probe.client.connect(f"{d.client_name}-midi-out:midi_out", probe.inp)
         probe.chord = [52, 55, 59]  # a held E minor chord, through the daemon's own connection
-        time.sleep(0.3)
-        c = osc_client_factory(d.osc_port)
-        c.subscribe()
-        since = c.mark()
-        c.send("/lmdm/play")
-        c.wait_for("/lmdm/status", 20, where=lambda m: m.args[0] == "playing" and m.args[4] >= 6, since=since)
-        time.sleep(0.3)
-        with probe.lock:
-            events = list(probe.events)
+        events, osc_notes = play_six_blocks(d, probe, osc_client_factory)
     finally:
         if probe is not None:
             probe.close()
         rc = d.stop() if d is not None else 0
     assert rc == 0, d.output()
     assert any(d_[0] & 0xF0 == 0x90 and d_[2] > 0 for _, d_ in events), "notes out of the virtual midi_out"
-    osc_notes = c.all("/lmdm/note", since)
     keys = [m.args[1] % 12 for m in osc_notes if m.args[0] == "keys" and m.arrived > osc_notes[0].arrived + 1.0]
     assert keys and set(keys) <= {4, 7, 11}, f"keys follow the chord on the named port: {sorted(set(keys))}"
 
