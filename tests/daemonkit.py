@@ -203,7 +203,7 @@ class MidiProbe:
         self.client = jack.Client("midiprobe", servername=server, no_start_server=True)
         self.out = self.client.midi_outports.register("out")
         self.inp = self.client.midi_inports.register("in")
-        self.chord = list(chord)
+        self.chord: list[int] = []  # sent in the next cycle once set (after the connections)
         self.events: list[tuple[int, bytes]] = []  # (frame, bytes) from the daemon
         self.lock = threading.Lock()
         self.client.set_process_callback(self._process)
@@ -211,6 +211,7 @@ class MidiProbe:
         if daemon_client is not None:
             self.client.connect(self.out, daemon_in or f"{daemon_client}:midi_in")
             self.client.connect(daemon_out or f"{daemon_client}:midi_out", self.inp)
+        self.chord = list(chord)  # not before: a cycle before the connection would lose it
 
     def _process(self, n: int) -> None:
         self.out.clear_buffer()
