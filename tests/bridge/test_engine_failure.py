@@ -53,7 +53,9 @@ def live_daemon(jack_server, tmp_path, osc_client_factory, probe_factory):
     started = []
 
     def make(generator, on_failure="silence"):
-        cfg = load_config(None, {"engine": {**FAST["engine"], "on_failure": on_failure},
+        # a margin of 150 ms (three sixteenths at 240 bpm): a load spike on a shared machine
+        # does not make another block miss its deadline (the sleeping one, 300 ms, still does)
+        cfg = load_config(None, {"engine": {**FAST["engine"], "on_failure": on_failure, "margin_min_ms": 150.0},
                                  "audio": {"jack_server": jack_server.name, "client_name": "lmdmfail"},
                                  "osc": {"port": 0}, "record": {"dir": str(tmp_path)}})
         d = Daemon(cfg, generator=generator, out=lambda line: None)
@@ -88,10 +90,10 @@ def test_failed_block_plays_silence_reports_and_recovers(live_daemon, how):
     client.wait_for("/lmdm/status", 10, where=lambda m: m.args[4] == FAIL_BLOCK + 2, since=since)
     time.sleep(0.2)
 
-    errors = [m for m in client.all("/lmdm/error", since) if m.args[0] == "/lmdm/generate"]
+    errors = [m.args[1] for m in client.all("/lmdm/error", since)
+              if m.args[0] == "/lmdm/generate" and m.args[1].startswith(f"block {FAIL_BLOCK}:")]
     assert errors, "the failure must reach subscribers"
-    assert f"block {FAIL_BLOCK}" in errors[0].args[1]
-    assert ("boom" if how == "raise" else "deadline") in errors[0].args[1]
+    assert ("boom" if how == "raise" else "deadline") in errors[0]
 
     before = _block_periods(probe, client, FAIL_BLOCK - 1)
     failed = _block_periods(probe, client, FAIL_BLOCK)
