@@ -86,11 +86,11 @@ class Settings:
         bar in delay and free mode. At least a quarter beat."""
         return self.block_length_in(self.mode)
 
-    def block_length_in(self, mode: str) -> float:
-        """block_length as it would be in `mode`."""
+    def block_length_in(self, mode: str, beats_per_bar: int | None = None) -> float:
+        """block_length as it would be in `mode` (and a meter of `beats_per_bar`)."""
         if self.block_beats > 0:
             return max(float(self.block_beats), 0.25)
-        return 1.0 if mode == "accompany" else float(self.beats_per_bar)
+        return 1.0 if mode == "accompany" else float(beats_per_bar or self.beats_per_bar)
 
     def controls(self) -> Controls:
         return Controls(prompts=self.prompts, steps=self.steps, guidance=self.guidance,
@@ -160,9 +160,10 @@ class Planner:
     """Block arithmetic and the adaptive margin. Streaming state: the next block's start,
     index and beat, the slots planned lately (delay mode's input spans), step times.
 
-    Bar lines (multiples of beats_per_bar, counted from play, as /lmdm/status counts bars)
-    keep their place whatever the performer changes: a new mode starts on the next bar
-    line (the blocks of the old mode up to it, the last one cut short at it), and a block
+    Bar lines (multiples of beats_per_bar counted from play, as /lmdm/status counts bars)
+    keep their place whatever the performer changes: a new mode or a new beats_per_bar
+    starts on the next bar line (the blocks before it keep the old one, the last one cut
+    short at it; bars of the new meter count on from that bar line), and a block
     whose length is a bar multiple or a divisor of the bar that would start off the bar
     grid (block_beats changed mid-bar) is cut short at the next bar line, so later ones
     start on it. Blocks of other lengths (3 beats in 4/4) run across bar lines as asked."""
@@ -192,11 +193,13 @@ class Planner:
         self.reset(0)
 
     def reset(self, at: int) -> None:
-        """Play starts: block 0 begins at absolute frame `at`."""
+        """Play starts: block 0 begins at absolute frame `at`, on a bar line of the meter set."""
         self.next_index = 0
         self.next_start = int(at)
         self.next_beat = 0.0
         self.history: deque[Slot] = deque(maxlen=self.SLOT_MEMORY)
+        # (beats_per_bar, bar_origin) in force: bar lines at bar_origin + k * beats_per_bar
+        self.meter = (self._asked_meter(), 0.0)
 
     def frames_per_beat(self, bpm: float) -> float:
         return 60.0 * self.sample_rate / bpm
@@ -205,28 +208,45 @@ class Planner:
         return max(1, int(round(beats * self.frames_per_beat(bpm))))
 
     # ---- bar lines ------------------------------------------------------------------------
-    def to_bar_line(self, beat: float) -> float:
-        """Beats from `beat` to the next bar line (0 on one)."""
-        bpb = max(int(self.settings.beats_per_bar), 1)
-        r = beat % bpb
+    def _asked_meter(self) -> int:
+        return max(int(self.settings.beats_per_bar), 1)
+
+    @staticmethod
+    def to_bar_line(beat: float, meter: tuple[int, float]) -> float:
+        """Beats from `beat` to the next bar line of `meter` (0 on one)."""
+        bpb, origin = meter
+        r = (beat - origin) % bpb
         return 0.0 if r < 1e-6 or bpb - r < 1e-6 else bpb - r
 
-    def _bar_aligned(self, beats: float) -> bool:
+    def next_meter(self) -> tuple[int, float]:
+        """(beats_per_bar, bar_origin) of the next block: the one in force, or on its bar
+        lines the one asked for, with the origin moved so that bars count on from here."""
+        bpb, origin = self.meter
+        asked = self._asked_meter()
+        if asked != bpb and self.to_bar_line(self.next_beat, self.meter) == 0:
+            bars = round((self.next_beat - origin) / bpb)
+            return asked, self.next_beat - bars * asked
+        return bpb, origin
+
+    @staticmethod
+    def _bar_aligned(beats: float, bpb: int) -> bool:
         """A block length that tiles the bar grid: a whole number of bars or of blocks per bar."""
-        bpb = max(int(self.settings.beats_per_bar), 1)
         whole = lambda x: abs(x - round(x)) < 1e-6  # noqa: E731
         return whole(beats / bpb) or whole(bpb / beats)
 
     def next_block(self) -> tuple[str, float]:
-        """(mode, beats) of the next block: the settings' mode from a bar line on (the last
-        planned slot's until then); cut short at the next bar line where the class says."""
+        """(mode, beats) of the next block: the settings' mode and meter from a bar line on
+        (the last planned slot's until then); cut short at the next bar line where the class
+        says."""
         st = self.settings
-        to_bar = self.to_bar_line(self.next_beat)
+        meter = self.next_meter()
+        to_bar = self.to_bar_line(self.next_beat, meter)
         mode = st.mode
         if to_bar > 0 and self.history and self.history[-1].mode != mode:
             mode = self.history[-1].mode  # the new mode waits for the bar line
-        beats = st.block_length_in(mode)
-        if beats > to_bar >= self.MIN_BEATS and (mode != st.mode or self._bar_aligned(beats)):
+        beats = st.block_length_in(mode, meter[0])
+        waiting = mode != st.mode or meter[0] != self._asked_meter()
+        if beats > to_bar >= self.MIN_BEATS and (waiting or self._bar_aligned(beats, meter[0])):
             beats = to_bar
         return mode, beats
 
@@ -302,7 +322,8 @@ class Planner:
         mode, beats = self.next_block()
         samples = self.block_samples(bpm, beats)
         margin = self.margin(bpm, beats)
-        controls = st.controls()
+        self.meter = self.next_meter()
+        controls = replace(st.controls(), beats_per_bar=self.meter[0], bar_origin=self.meter[1])
         due = self.next_start - margin
         block = None
         if mode == "delay":

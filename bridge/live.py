@@ -467,10 +467,9 @@ class LiveEngine:
         now = self.ex.frames
         bpm = slot.bpm if slot is not None else self.settings.bpm
         bar, beat, block = 0, 0.0, 0
-        bpb = self.settings.beats_per_bar
         if slot is not None:
             pos = slot.start_beat + max(0, now - slot.start) * bpm / (60.0 * self.sample_rate)
-            bar, beat, block = int(pos // bpb), float(pos % bpb), slot.index
+            (bar, beat), block = slot.controls.bar_position(pos), slot.index
         latency = slot.margin if slot is not None else self.planner.margin()
         return {"state": self.state, "bpm": float(bpm), "bar": bar, "beat": beat, "block": block,
                 "rtf": float(self.last_rtf), "step_ms": self.last_step_s * 1000.0,

@@ -304,7 +304,8 @@ def _build_table() -> list[Address]:
                  "follow an external master: the tempo of JACK transport when it rolls with BBT, else of "
                  "a MIDI clock on midi_in, whose Start and Continue play (on its next bar line) and whose "
                  "Stop stops"),
-        _setting("beats_per_bar", Arg("beats", "int", 1, 16), 4, "beats per bar"),
+        _setting("beats_per_bar", Arg("beats", "int", 1, 16), 4,
+                 "beats per bar. While playing, takes over on the next bar line, and bars count on from there"),
         _setting("block_beats", Arg("beats", "float", 0, 32), 0.0,
                  "block length in beats (at least 0.25), applied at the next block; 0 = auto: one beat "
                  "in accompany mode, one bar in delay and free mode. A length that divides the bar or "

@@ -13,6 +13,7 @@ This module imports nothing from bridge/, no threads, sockets or audio I/O.
 from __future__ import annotations
 
 import importlib
+import math
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence, runtime_checkable
 
@@ -87,7 +88,20 @@ class Controls:
     seed: int | None = None
     key: str | None = None  # e.g. "C minor"; None = unconstrained
     context_beats: float = 32.0
+    # The meter: bars of beats_per_bar, their lines at bar_origin + k * beats_per_bar
+    # (beats since play). bar_origin is 0 until beats_per_bar changes while playing; the
+    # engine then switches on a bar line of the old meter and moves the origin so that bars
+    # count on from there (see bar_position).
     beats_per_bar: int = 4
+    bar_origin: float = 0.0
+
+    def bar_position(self, beat: float) -> tuple[int, float]:
+        """(bar, beats into it) of `beat` (beats since play) in this meter; bars count from 0
+        at play."""
+        bpb = max(int(self.beats_per_bar), 1)
+        rel = float(beat) - float(self.bar_origin)
+        bar = math.floor(rel / bpb + 1e-6)
+        return bar, max(0.0, rel - bar * bpb)
 
     def dominant_prompt(self) -> str:
         if not self.prompts:

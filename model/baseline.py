@@ -243,7 +243,7 @@ class BaselineGenerator:
         vel = int(min(max(55 + 60 * loud, 40), 115))
         bpb = max(int(controls.beats_per_bar), 1)
         steps = max(int(round(block.beats * self.fpb)), 1)
-        ctx = _Ctx(block, chord, key, density, vel, bpb, steps, self.fpb, rng)
+        ctx = _Ctx(block, chord, key, density, vel, bpb, steps, self.fpb, rng, float(controls.bar_origin))
         notes: list[NoteEvent] = []
         if "bass" in self.stems:
             notes += self._bass(ctx)
@@ -363,20 +363,21 @@ class _Ctx:
     """One block's musical context, shared by the stem writers."""
 
     def __init__(self, block: Block, chord: Chord, key, density: float, vel: int, bpb: int,
-                 steps: int, fpb: int, rng: np.random.Generator):
+                 steps: int, fpb: int, rng: np.random.Generator, bar_origin: float = 0.0):
         self.block, self.chord, self.key, self.density, self.vel = block, chord, key, density, vel
         self.bpb, self.steps, self.fpb, self.rng = bpb, steps, fpb, rng
         self.beats = steps / fpb
+        self.start = block.start_beat - bar_origin  # beats since a bar line
 
     def beat_in_bar(self, t: float) -> float:
-        return (self.block.start_beat + t) % self.bpb
+        return (self.start + t) % self.bpb
 
     def on_beat(self, t: float) -> bool:
         return abs(t - round(t)) < 1e-9
 
     def bar_starts(self) -> list[float]:
         """Beats (from the block start) where a bar starts, plus the block start."""
-        first = (-self.block.start_beat) % self.bpb
+        first = (-self.start) % self.bpb
         starts = {0.0} | {first + k * self.bpb for k in range(int(self.beats // self.bpb) + 1)}
         return sorted(s for s in starts if s < self.beats - 1e-9)
 

@@ -441,7 +441,7 @@ class EmbeddedGenerator:
         visible = -self.C if free else max(-self.C, min(T, vis))
         prompts = self.prompts.weighted(controls.prompts)
         beat = block.start_beat + first / self.fpb  # beats since play
-        self._control_vector(controls, int(np.floor(beat / max(int(controls.beats_per_bar), 1) + 1e-6)))
+        self._control_vector(controls, controls.bar_position(beat)[0])
         keep = int(round(controls.context_beats * self.fpb)) if self.own_context else 0
         if keep < self.C:
             self.stream.drop_context(keep)
@@ -464,7 +464,7 @@ class EmbeddedGenerator:
             pre = self._features(start - int(round(self.fpb * spf)), T + self.fpb, spf)
             heard = heard_pitch_classes(pre, visible, self.fpb, T // self.fpb)
             if self.harmony is not None:
-                heard, predicted = self._anticipate(heard, start, visible, spf, beat, int(controls.beats_per_bar))
+                heard, predicted = self._anticipate(heard, start, visible, spf, beat, controls)
         notes = decode(roll, self.layout, opts, heard, predicted)
         if self.listen_first and block.mode == "accompany" and not self._heard_input(start + int(visible * spf), spf):
             notes = [nt for nt in notes if self.layout.spec(nt.stem).drums]
@@ -482,12 +482,12 @@ class EmbeddedGenerator:
         return notes
 
     def _anticipate(self, heard: np.ndarray, start: int, visible: int, spf: float, beat: float,
-                    beats_per_bar: int) -> tuple[np.ndarray, int]:
+                    controls: Controls) -> tuple[np.ndarray, int]:
         """heard_pitch_classes' prior of a block starting at sample `start` (`visible` of its
-        frames heard, beat `beat` since play) with each beat not heard at all replaced by the
-        harmony predictor's pitch-class probabilities, from the input's last (its history) whole
-        beats heard and the prompt the stream mixed for this block -> (prior, its first
-        predicted row)."""
+        frames heard, beat `beat` since play, bars in the meter of `controls`) with each beat
+        not heard at all replaced by the harmony predictor's pitch-class probabilities, from
+        the input's last (its history) whole beats heard and the prompt the stream mixed for
+        this block -> (prior, its first predicted row)."""
         from model.harmony import beat_chroma
         keep = self.harmony.shape["history"]
         fpb = self.fpb
@@ -504,7 +504,7 @@ class EmbeddedGenerator:
         else:
             prompt = None
         b0 = int(np.floor(beat + 1e-6))
-        positions = [(b0 + b) % max(1, beats_per_bar) for b in range(first, len(heard))]
+        positions = [int(controls.bar_position(b0 + b)[1] + 1e-6) for b in range(first, len(heard))]
         band = None
         if self.harmony_stems:  # what the band played in the same history beats
             zero = np.zeros(12, np.float32)

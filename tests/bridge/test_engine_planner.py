@@ -142,6 +142,45 @@ def test_a_block_length_changed_mid_bar_is_cut_short_at_the_bar_line():
     assert [(s.start_beat, s.beats) for s in (p.plan(0), p.plan(0))] == [(18.0, 2.0), (20.0, 2.0)]
 
 
+def test_a_new_beats_per_bar_starts_on_the_bar_line_and_bars_count_on_from_it():
+    """3/4 asked for on beat 2 of bar 1 of a 4/4 stream: the 4/4 bar is played out, bars of
+    three beats start on its bar line (beat 8, not beat 6 or 9 as multiples of 3 since
+    play would have it), the bars count on (2, 3, ...) and the generator is told the meter
+    in force for each block (bar origin 2: 3/4 bar lines at 2 + 3k)."""
+    p = planner(block_beats=0.0)  # auto: one beat in accompany mode, a bar in delay mode
+    slots = [p.plan(0) for _ in range(6)]  # beats 0-5
+    p.settings.apply("/lmdm/beats_per_bar", (3,))
+    slots += [p.plan(0) for _ in range(6)]  # beats 6-11
+    assert [s.start_beat for s in slots] == [float(b) for b in range(12)]
+    assert [s.controls.beats_per_bar for s in slots] == [4] * 8 + [3] * 4
+    assert {s.controls.bar_origin for s in slots[8:]} == {2.0}
+    bars = [s.controls.bar_position(s.start_beat) for s in slots]
+    assert bars[6:] == [(1, 2.0), (1, 3.0), (2, 0.0), (2, 1.0), (2, 2.0), (3, 0.0)]
+    # a mode switch now waits for the 3/4 bar line (beat 14) and delay bars are 3 beats
+    p.settings.apply("/lmdm/mode", ("delay",))
+    more = [p.plan(0) for _ in range(4)]
+    assert [(s.start_beat, s.beats, s.mode) for s in more] == [
+        (12.0, 1.0, "accompany"), (13.0, 1.0, "accompany"), (14.0, 3.0, "delay"), (17.0, 3.0, "delay")]
+    # back to 4/4 on a 3/4 bar line (beat 20, bar 6): at once, bar 6 now four beats long
+    # (origin 20 - 6 * 4 = -4)
+    p.settings.apply("/lmdm/block_beats", (2.0,))
+    p.settings.apply("/lmdm/beats_per_bar", (4,))
+    a, b, c = p.plan(0), p.plan(0), p.plan(0)
+    assert [(s.start_beat, s.beats, s.controls.beats_per_bar) for s in (a, b, c)] == [
+        (20.0, 2.0, 4), (22.0, 2.0, 4), (24.0, 2.0, 4)]
+    assert a.controls.bar_origin == -4.0 and a.controls.bar_position(20.0) == (6, 0.0)
+
+
+def test_a_new_beats_per_bar_mid_block_cuts_the_block_at_the_bar_line():
+    p = planner(block_beats=3.0)  # three-beat blocks run across 4/4 bar lines as asked
+    p.plan(0)
+    p.settings.apply("/lmdm/beats_per_bar", (3,))
+    cut, nxt = p.plan(0), p.plan(0)
+    assert (cut.start_beat, cut.beats, cut.controls.beats_per_bar) == (3.0, 1.0, 4)
+    assert (nxt.start_beat, nxt.beats, nxt.controls.beats_per_bar) == (4.0, 3.0, 3)
+    assert nxt.controls.bar_position(7.0) == (2, 0.0)
+
+
 def test_delay_spans_keep_their_frames_across_a_tempo_change():
     p = planner(mode="delay")
     s0 = p.plan(0)

@@ -108,3 +108,14 @@ def test_midi_note_off_forms_are_all_understood():
                                                   MidiEvent(6, bytes([0x91, 64, 0]))])
     assert not gen._s.midi_on
     assert [(p, s, e) for p, _, s, e in gen._s.midi_done] == [(60, 0, 105), (64, 10, 106)]
+
+
+def test_bars_follow_the_meter_and_its_origin():
+    """Sparse bass plays a root on every bar line: in 3/4 with bar lines at 1 + 3k (a meter
+    changed on beat 1), a 4-beat block from beat 0 has them at beats 1 (and its start), the
+    next block from beat 4 at beats 0 and 3 (beats 4 and 7)."""
+    def starts(controls):
+        return [sorted(round(n.start, 6) for n in blk.notes if n.stem == "bass")
+                for blk in run(create(SR), controls, blocks=2)]
+    assert starts(Controls(seed=2, density=0.1, beats_per_bar=3)) == [[0.0, 3.0], [0.0, 2.0]]
+    assert starts(Controls(seed=2, density=0.1, beats_per_bar=3, bar_origin=1.0)) == [[0.0, 1.0], [0.0, 3.0]]

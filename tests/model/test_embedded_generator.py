@@ -188,6 +188,10 @@ def test_a_phrase_model_hears_where_each_bar_sits_in_its_phrase(tmp_path):
     seen.clear()
     _run(g, 3, controls=Controls(seed=1, beats_per_bar=3))
     assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls([0, 1, 2]))
+    # a meter changed while playing moves the bar lines (4/4 from beat 4 = bar 2: origin -4)
+    seen.clear()
+    _run(g, 3, controls=Controls(seed=1, bar_origin=-4.0))
+    assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls([1, 2, 3]))
     # phrase=False (lmdm eval --phrase off): the phrase stays "unknown", all zeros
     off = create(SR, checkpoint=tmp_path, prompt_encoder="table", threads=1, phrase=False)
     assert off._control_vector(Controls(density=0.3), 5)[1:].tolist() == [0.0] * PHRASE_DIM
