@@ -301,13 +301,16 @@ class EmbeddedGenerator:
         self.buffered_frames = 0
         self.ends: list[NoteEnd] = []
         self.frame_cursor = 0  # model frames generated since reset
-        self.prev_span: tuple[int, float] | None = None  # (start sample, samples per frame)
-        self.plan_prev: tuple[int, float] | None = None  # prev_span when the buffered bar was planned
+        # the last model bar's (start sample, samples per frame, frames played: T, or fewer
+        # when it was cut at a bar line)
+        self.prev_span: tuple[int, float, int] | None = None
+        self.plan_prev: tuple[int, float, int] | None = None  # prev_span when the buffered bar was planned
         self.plan_vis = 0  # frames of the buffered bar heard when it was planned
         self.emitted: list = []  # notes of the buffered bar already returned, in its frames
         # re-plans since reset; of the earlier plans' pitched notes still sounding at a
         # re-plan, how many the new plan does not hold (they end there: a NoteEnd)
         self.replan_stats = {"replans": 0, "sounding": 0, "not_held": 0}
+        self.bar_cuts = 0  # model bars cut short at the engine's bar line (other meters)
         self.last_ms = 0.0
         self.heard_input = False  # listen_first: the performer was heard since reset
         self._listened_to = 0  # input sample up to which heard_input has been checked
@@ -329,7 +332,11 @@ class EmbeddedGenerator:
             -int(np.ceil(-block.visible_until / spf))
         out = []
         done = 0
-        self.ends = []  # this block's NoteEnds (a re-plan)
+        self.ends = []  # this block's NoteEnds (a re-plan, a bar cut short)
+        self._emitted_before = len(self.emitted)  # notes of the buffered bar returned by earlier calls
+        cut = self.stream.layout != "block_causal"  # the model's bars follow the engine's bar lines
+        if cut and self.buffered_frames and self._bar_line_at(block, controls, 0):
+            self._cut_bar(block, out, 0)
         if (self.replan and block.mode == "accompany" and 0 < self.buffered_frames < self.T
                 and self.stream.can_rewind):
             heard = self.T - self.buffered_frames  # frames of the bar already played
@@ -346,13 +353,53 @@ class EmbeddedGenerator:
                 self.buffer += self._generate_model_block(block, controls, spf, first, vis_frames - first)
                 self.buffered_frames += self.T
                 self.emitted = []
+                self._emitted_before = 0
             take = min(n - done, self.buffered_frames)
+            if cut:
+                take = min(take, self._frames_to_bar_line(block, controls, done))
             out += self._take(take, done)
             done += take
+            if cut and done < n and self.buffered_frames and self._bar_line_at(block, controls, done):
+                self._cut_bar(block, out, done)
         self.last_ms = (time.perf_counter() - t0) * 1000.0
         return StemBlock(notes=to_events(out, self.fpb), audio=None, ends=self.ends)
 
     # -- internals ------------------------------------------------------------------------
+    def _bar_line_at(self, block: Block, controls: Controls, frame: int) -> bool:
+        """Frame `frame` of the engine block is on one of the engine's bar lines."""
+        bpb = max(int(controls.beats_per_bar), 1)
+        pos = controls.bar_position(block.start_beat + frame / self.fpb)[1]
+        return pos < 1e-6 or bpb - pos < 1e-6
+
+    def _frames_to_bar_line(self, block: Block, controls: Controls, frame: int) -> int:
+        """Grid frames from frame `frame` of the engine block to the next bar line after it."""
+        bpb = max(int(controls.beats_per_bar), 1)
+        pos = controls.bar_position(block.start_beat + frame / self.fpb)[1]
+        return max(1, int(round((bpb - pos) * self.fpb)))
+
+    def _cut_bar(self, block: Block, out: list, at: int) -> None:
+        """A bar line of the engine's meter comes before the model's bar ends (beats_per_bar
+        is not 4, or the bar lines moved): the rest of the model bar is never played and the
+        next model bar starts here, so the model's downbeats stay on the performer's. Pitched
+        notes of the bar still sounding end here (this call's in `out` are shortened; those
+        returned by earlier calls get a NoteEnd at `at`); the stream forgets the frames not
+        played, and the next bar's revision of the last bar's input covers the frames played."""
+        played, dropped = self.T - self.buffered_frames, self.buffered_frames
+        for i, nt in enumerate(out):
+            if nt.end > at and nt.stem != "drums":
+                out[i] = type(nt)(nt.stem, nt.pitch, nt.velocity, nt.start, at)
+        for nt in self.emitted[:self._emitted_before]:
+            if nt.end > played and nt.stem != "drums":
+                self.ends.append(NoteEnd(nt.stem, int(nt.pitch), at / self.fpb))
+        self.stream.trim_latest(dropped)
+        if self.prev_span is not None:
+            self.prev_span = (self.prev_span[0], self.prev_span[1], played)
+        beat = int(np.floor(block.start_beat + at / self.fpb + 1e-6))
+        for b in range(beat, beat + -(-dropped // self.fpb)):  # beats the bar would have played
+            self.played_pcs.pop(b, None)
+        self.buffer, self.buffered_frames, self.emitted, self._emitted_before = [], 0, [], 0
+        self.bar_cuts += 1
+
     def _take(self, frames: int, engine_offset: int) -> list:
         """Notes of the next `frames` buffered frames, re-timed to the engine block."""
         notes, rest = [], []
@@ -436,8 +483,8 @@ class EmbeddedGenerator:
         if not free:
             cond = self._features(start, T, spf)
             if self.prev_span is not None and not (again and self.stream.layout == "block_causal"):
-                ps, pspf = self.prev_span
-                prev = self._features(ps, T, pspf)
+                ps, pspf, pn = self.prev_span
+                prev = self._features(ps, pn, pspf)
         visible = -self.C if free else max(-self.C, min(T, vis))
         prompts = self.prompts.weighted(controls.prompts)
         beat = block.start_beat + first / self.fpb  # beats since play
@@ -478,7 +525,7 @@ class EmbeddedGenerator:
             self._remember_harmony(notes, b0, max(0, -first) // self.fpb if again else 0)
         self.frame_cursor += T
         self.plan_prev, self.plan_vis = self.prev_span, visible
-        self.prev_span = (start, spf)
+        self.prev_span = (start, spf, T)
         return notes
 
     def _anticipate(self, heard: np.ndarray, start: int, visible: int, spf: float, beat: float,

@@ -242,6 +242,30 @@ class LMDMStream:
         self.pending = False  # block_causal: generate() had flushed the previous chunk
         self._can_rewind = False
 
+    def trim_latest(self, frames: int) -> None:
+        """Forget the newest `frames` history frames (1 <= frames <= T), e.g. the end of a
+        generated block that was never played (the embedded generator cuts its bar at the
+        performer's bar line in other meters than its own). The history shifts right by that
+        much: right after generate() the frames it shifted out come back at the old end,
+        otherwise it is empty there (mask 0, no features). enc_dec and bidirectional only:
+        block_causal's chunks are T frames for good."""
+        if self.layout == "block_causal":
+            raise ValueError("trim_latest: block_causal keeps whole chunks of T frames")
+        n = int(frames)
+        k = min(self.T, self.C)
+        if not 0 < n <= k:
+            raise ValueError(f"trim_latest: frames must be in 1..{k}, got {n}")
+        for name, buf in self._history():
+            tmp = self._scratch.view(-1)[:buf[:self.C - n].numel()].view_as(buf[:self.C - n])
+            tmp.copy_(buf[:self.C - n])
+            buf[n:].copy_(tmp)
+            if self._can_rewind:  # the newest n of the frames generate() shifted out
+                buf[:n].copy_(self._undo[name][k - n:])
+            else:
+                buf[:n].zero_()
+        self.frames = max(0, self.frames - n)
+        self._can_rewind = False
+
     def drop_context(self, keep_frames: int | None = None) -> None:
         """Forget all but the newest keep_frames of context (default config.keep_on_flip).
 

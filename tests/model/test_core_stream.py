@@ -330,3 +330,35 @@ def test_input_guidance_has_its_own_scale(layout):
     torch.testing.assert_close(split(1.0, 0.0), run(), **close)  # the input, no prompt
     torch.testing.assert_close(split(1.0, 1.0), run(prompts=[(prompt, 1.0)], guidance=1.0), **close)
     assert (split(6.0, 2.0) - split(3.0, 3.0)).abs().max() > 1e-3
+
+
+@pytest.mark.parametrize("layout", ["bidirectional", "enc_dec"])
+def test_trim_latest_forgets_the_end_of_the_newest_block(layout):
+    """After generate(), trim_latest(n) leaves the history as if the block had been T - n
+    frames long: the frames it shifted out come back at the old end. Trimmed again, the old
+    end is empty. block_causal refuses (its chunks are T frames)."""
+    model = tiny_model()
+    cfg = model.cfg
+    T, C, Cd = cfg.target_frames, cfg.context_frames, cfg.cond_dim
+    s = LMDMStream(model, layout=layout)
+    for b in range(C // T + 1):  # a full history
+        s.generate(rand(T, Cd, seed=b), seed=b, steps=2)
+    hist = lambda: [t.clone() for t in (s.h_lat, s.h_mask, s.h_cond, s.h_vis)]  # noqa: E731
+    before, frames = hist(), s.frames
+    s.generate(rand(T, Cd, seed=9), visible_until=T, seed=5, steps=2)
+    after = hist()
+    n = T // 4
+    s.trim_latest(n)
+    kept = T - n  # of the new block
+    for b, a, t in zip(before, after, hist()):
+        assert torch.equal(t[:C - kept], b[kept:]) and torch.equal(t[C - kept:], a[C - T:C - n])
+    assert s.frames == frames + kept and not s.can_rewind
+    trimmed = hist()
+    s.trim_latest(1)  # nothing to bring back now: an empty frame at the old end
+    for t0, t1 in zip(trimmed, hist()):
+        assert torch.equal(t1[1:], t0[:-1]) and not t1[0].any()
+    for bad in (0, T + 1):
+        with pytest.raises(ValueError, match="trim_latest"):
+            s.trim_latest(bad)
+    with pytest.raises(ValueError, match="block_causal"):
+        LMDMStream(model, layout="block_causal").trim_latest(1)

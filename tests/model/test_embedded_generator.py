@@ -184,10 +184,12 @@ def test_a_phrase_model_hears_where_each_bar_sits_in_its_phrase(tmp_path):
     seen.clear()
     _run(g, 6, beats=2.0)
     assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls([0, 0, 1, 1, 2, 2]))
-    # 3/4: the engine's bars are 3 beats, the model's blocks 4 (beats 0, 4, 8 = bars 0, 1, 2)
+    # 3/4 with 4-beat engine blocks: the model's 4-beat bars are cut at the engine's bar
+    # lines, so they start at beats 0, 3, 6, 9 (bars 0-3); those at 3 and 6 are re-planned at
+    # the engine blocks that begin inside them (beats 4 and 8)
     seen.clear()
     _run(g, 3, controls=Controls(seed=1, beats_per_bar=3))
-    assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls([0, 1, 2]))
+    assert np.array_equal(np.stack([c[1:] for c in seen]), phrase_controls([0, 1, 1, 2, 2, 3]))
     # a meter changed while playing moves the bar lines (4/4 from beat 4 = bar 2: origin -4)
     seen.clear()
     _run(g, 3, controls=Controls(seed=1, bar_origin=-4.0))
@@ -295,6 +297,67 @@ def test_a_mode_switched_mid_bar_meets_the_model_on_its_bar_line(tiny_ckpt):
     assert g.buffered_frames == 0
     assert all(0 <= n.start < 4.0 for notes in delayed for n in notes)
     assert any(n.start >= 1.0 for notes in delayed for n in notes), "a delay bar plays past its first beat"
+
+
+def test_the_model_bars_start_on_the_engine_bar_lines_in_any_meter(tiny_ckpt):
+    """Driven by the engine's planner with its default one-beat blocks. In 3/4 the model's
+    4-beat bars are cut at each bar line, so every fresh generation starts on one (before,
+    they ran across the bar lines, a beat later each bar); a pitched note never sounds past
+    the bar line it was cut at (shortened, or ended there by a NoteEnd); the stream's history
+    holds only the frames played. In 4/4 nothing is cut, but after a reset mid-bar the model
+    comes back onto the bar lines at the next one."""
+    from bridge.config import EngineConfig
+    from bridge.engine import Planner, Settings
+
+    t = np.arange(SR * 10) / SR
+    audio = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    g = _gen(tiny_ckpt)
+    fresh = []
+    real = g._generate_model_block
+
+    def spy(block, controls, spf, first, vis, again=False):
+        if not again:
+            fresh.append(block.start_beat + first / g.fpb)
+        return real(block, controls, spf, first, vis, again)
+    g._generate_model_block = spy
+
+    def play(bpb, blocks, reset_at=None, block_beats=0.0):
+        st = Settings(bpm=120.0, beats_per_bar=bpb, block_beats=block_beats)
+        p = Planner(st, EngineConfig(), SR, period=256)
+        p.reset(0)
+        g.reset()
+        fresh.clear()
+        heard, notes, ends = 0, [], []
+        for k in range(blocks):
+            due = p.next_due()
+            if due > heard:
+                g.observe(audio[heard:due, None], [])
+                heard = due
+            slot = p.plan(0)
+            if k == reset_at:
+                g.reset()
+                g.observe(np.zeros((heard, 1), np.float32), [])  # input samples count from play here
+            res = g.generate(slot.block, slot.controls)
+            notes += [(slot.start_beat + n.start, n) for n in res.notes]
+            ends += [(slot.start_beat + e.at, e) for e in res.ends]
+        return notes, ends
+
+    notes, ends = play(3, 12)
+    assert fresh == [0.0, 3.0, 6.0, 9.0] and g.bar_cuts == 3
+    assert g.stream.frames == 3 * 12 + 16  # three bars as played, the fourth as generated
+    assert any(n.stem != "drums" for _, n in notes), "the biased tiny model must play something"
+    for at, n in notes:
+        bar_end = (at // 3 + 1) * 3
+        if n.stem != "drums" and bar_end < 12 and at + n.duration > bar_end + 1e-6:  # the last bar was not cut
+            assert any(e.stem == n.stem and e.pitch == n.pitch and at < e_at <= bar_end + 1e-6
+                       for e_at, e in ends), (at, n)
+    assert any(e_at in (3.0, 6.0, 9.0) for e_at, _ in ends)  # notes of earlier blocks ended at the cut
+    play(3, 6, block_beats=2.0)  # blocks across the bar lines: cut inside the block at beat 3
+    assert fresh == [0.0, 3.0, 6.0, 9.0] and g.bar_cuts == 3
+    play(4, 8)
+    assert fresh == [0.0, 4.0] and g.bar_cuts == 0
+    play(4, 8, reset_at=2)  # /lmdm/reset on beat 2: the model starts a bar there, cut at beat 4
+    assert fresh == [0.0, 2.0, 4.0] and g.bar_cuts == 1
 
 
 def test_a_replan_that_raises_keeps_the_old_plan_and_the_bar_in_place(tiny_ckpt):

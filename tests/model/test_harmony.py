@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from bridge.cli import main as lmdm
-from model.api import MidiEvent
+from model.api import Block, Controls, MidiEvent
 from model import harmony as H
 from model.codec import DEFAULT_LAYOUT, agree_on_chords
 from model.embedded import CHECKPOINT, create, load_prompt_table, set_inference_defaults
@@ -109,13 +109,13 @@ def test_the_generator_predicts_the_beats_not_heard_yet(ckpt_with_harmony):
     g.observe(np.zeros((n, 1), np.float32), [MidiEvent(0, bytes([0x90, 64, 100]))])
     heard = np.full((4, 12), 0.5, np.float32)
     start = int(7 * 16 * spf)  # the 8th bar, 5 of its frames heard: beats 0 and 1 are (partly) heard
-    out, first = g._anticipate(heard, start, 5, spf, 28.0, 4)
+    out, first = g._anticipate(heard, start, 5, spf, 28.0, Controls())
     assert first == 2
     np.testing.assert_array_equal(out[:2], heard[:2])
     hist = H.beat_chroma(g._features(start + int(round((1 - H.HISTORY) * 4 * spf)), H.HISTORY * 4, spf), 4)
     assert hist[-1, 0, 4] == 1.0, "the history ends with the last beat heard, E sounding"
     np.testing.assert_allclose(out[2:], g.harmony.predict(hist, 1, [2, 3], None))
-    _, first = g._anticipate(heard, start, 16, spf, 28.0, 4)
+    _, first = g._anticipate(heard, start, 16, spf, 28.0, Controls())
     assert first == 4, "a bar heard in full keeps its heard prior"
     calls = []
     anticipate = g._anticipate
@@ -123,7 +123,6 @@ def test_the_generator_predicts_the_beats_not_heard_yet(ckpt_with_harmony):
     blocks = _run(g, 3, beats=1.0, midi=[MidiEvent(0, bytes([0x90, 64, 100]))])  # one-beat blocks: re-plans
     assert calls and any(n.stem != "drums" for blk in blocks for n in blk)
     assert set(calls) >= {-1, 3}, "each bar planned a margin before it, then re-planned beat by beat"
-    from model.api import Controls
     _run(g, 1, controls=Controls(seed=1, prompts=(("funk", 3.0), ("bossa nova", 1.0))))
     table = g.prompts.table()
     mixed = 0.75 * table[g.prompts.key("funk")] + 0.25 * table[g.prompts.key("bossa nova")]
@@ -154,7 +153,7 @@ def test_a_band_predictor_hears_what_the_generator_played(ckpt_with_harmony, tmp
     g.harmony.predict = lambda *a: seen.append(a[4]) or predict(*a)  # noqa: E731
     spf = SR * 60 / 120 / 4
     g.observe(np.zeros((int(4 * 16 * spf), 1), np.float32), [])
-    g._anticipate(np.zeros((4, 12), np.float32), int(3 * 16 * spf), 0, spf, 12.0, 4)
+    g._anticipate(np.zeros((4, 12), np.float32), int(3 * 16 * spf), 0, spf, 12.0, Controls())
     assert seen[-1].shape == (8, 12)
     assert not seen[-1][:4].any(), "beats 4-7 were not played: silence"
     np.testing.assert_array_equal(seen[-1][4:], np.stack([g.played_pcs[b] for b in range(8, 12)]))
@@ -164,7 +163,6 @@ def test_a_band_predictor_hears_what_the_generator_played(ckpt_with_harmony, tmp
     played = {(b, pc) for b, v in g.played_pcs.items() for pc in np.flatnonzero(v)}
     assert len(blocks) == 3 and all(b >= 0 for b, _ in played)
     # play again from beat 0 without a reset: the last take's beats are forgotten
-    from model.api import Block, Controls
     g.played_pcs.update({b: np.ones(12, np.float32) for b in range(40)})
     n = int(SR * 60 / 120 * 4)
     g.observe(np.zeros((n, 1), np.float32), [])
