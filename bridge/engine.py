@@ -200,12 +200,26 @@ class Planner:
         self.history: deque[Slot] = deque(maxlen=self.SLOT_MEMORY)
         # (beats_per_bar, bar_origin) in force: bar lines at bar_origin + k * beats_per_bar
         self.meter = (self._asked_meter(), 0.0)
+        # (frame, beat, bpm) where the tempo in force began: block edges are rounded from it,
+        # so whole-frame block lengths never add up to a drift from the tempo
+        self.tempo_anchor: tuple[int, float, float] | None = None
 
     def frames_per_beat(self, bpm: float) -> float:
         return 60.0 * self.sample_rate / bpm
 
     def block_samples(self, bpm: float, beats: float) -> int:
         return max(1, int(round(beats * self.frames_per_beat(bpm))))
+
+    def _next_samples(self, bpm: float, beats: float) -> int:
+        """Frames of the next block: from its start to its end's beat on the tempo's grid (the
+        edges are rounded from where the tempo began, not the lengths one by one: at 123 bpm
+        and 48 kHz a beat is 23414.63 frames, and rounding each one-beat block alone would put
+        the band 56 ms behind the tempo after an hour)."""
+        a = self.tempo_anchor
+        if a is None or a[2] != bpm:
+            a = self.tempo_anchor = (self.next_start, self.next_beat, bpm)
+        end = a[0] + int(round((self.next_beat + beats - a[1]) * self.frames_per_beat(bpm)))
+        return max(1, end - self.next_start)
 
     # ---- bar lines ------------------------------------------------------------------------
     def _asked_meter(self) -> int:
@@ -320,7 +334,7 @@ class Planner:
         st = self.settings
         bpm = st.bpm
         mode, beats = self.next_block()
-        samples = self.block_samples(bpm, beats)
+        samples = self._next_samples(bpm, beats)
         margin = self.margin(bpm, beats)
         self.meter = self.next_meter()
         controls = replace(st.controls(), beats_per_bar=self.meter[0], bar_origin=self.meter[1])

@@ -97,6 +97,22 @@ def test_settings_change_at_the_next_block_only():
     assert second.beats == 2.0 and second.start_beat == 4.0
 
 
+def test_block_edges_stay_on_the_tempo_grid_over_an_hour():
+    """At 123 bpm a beat is 23414.63 frames: the blocks take 23414 or 23415 so that after an
+    hour of one-beat blocks the next one starts where the tempo says, within half a frame
+    (rounding each length alone: 2700 frames, 56 ms, late). A tempo change counts anew
+    from the block where it takes over."""
+    p = planner(bpm=123.0, block_beats=1.0)
+    lengths = {p.plan(0).samples for _ in range(7380)}
+    assert lengths == {23414, 23415}
+    assert abs(p.next_start - 7380 * 60 * SR / 123) <= 0.5
+    start = p.next_start
+    p.settings.apply("/lmdm/bpm", (97.0,))
+    for _ in range(100):
+        p.plan(0)
+    assert abs(p.next_start - start - 100 * 60 * SR / 97) <= 0.5
+
+
 def test_delay_mode_answers_the_span_two_blocks_back():
     p = planner(mode="delay")
     s0, s1 = p.plan(0), p.plan(0)
