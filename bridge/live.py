@@ -200,7 +200,10 @@ class LiveEngine:
             self.settings.bpm = round(clock_bpm, 2)
             start = bar
         elif t is not None and t.bpm:
-            # rolling JACK transport: start on its next bar line (within one period)
+            # rolling JACK transport: start on its next bar line (within one period), in its
+            # meter (a meter change while playing is the performer's: /lmdm/beats_per_bar)
+            if t.beats_per_bar and 1 <= round(t.beats_per_bar) <= 16:
+                self.settings.beats_per_bar = int(round(t.beats_per_bar))
             fpb = self.planner.frames_per_beat(t.bpm)
             bpb = t.beats_per_bar or self.settings.beats_per_bar
             to_bar = int(round((bpb - t.beat_in_bar) * fpb))

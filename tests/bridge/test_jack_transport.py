@@ -8,24 +8,24 @@ import pytest
 
 
 class TimebaseMaster:
-    def __init__(self, server: str, bpm: float):
+    def __init__(self, server: str, bpm: float, beats_per_bar: int = 4):
         import jack
         self.jack = jack
         self.client = jack.Client("tbmaster", servername=server, no_start_server=True)
-        self.bpm = bpm
+        self.bpm, self.bpb = bpm, beats_per_bar
         self.client.set_timebase_callback(self._timebase, conditional=False)
         self.client.activate()
 
     def _timebase(self, state, blocksize, pos, new_pos) -> None:
         j = self.jack
         pos.valid = j._lib.JackPositionBBT
-        pos.beats_per_bar = 4.0
+        pos.beats_per_bar = float(self.bpb)
         pos.beat_type = 4.0
         pos.ticks_per_beat = 1920.0
         pos.beats_per_minute = self.bpm
         beats = pos.frame / pos.frame_rate * self.bpm / 60.0
-        pos.bar = int(beats // 4) + 1
-        pos.beat = int(beats % 4) + 1
+        pos.bar = int(beats // self.bpb) + 1
+        pos.beat = int(beats % self.bpb) + 1
         pos.tick = int((beats % 1.0) * 1920)
 
     def close(self) -> None:
@@ -54,6 +54,36 @@ def test_blocks_follow_the_rolling_transport_tempo(daemon, osc_client_factory):
         c.send("/lmdm/bpm", 200.0)  # stopped transport: OSC tempo rules again
         since = c.mark()
         m = c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[1] == 200.0, since=since)
+    finally:
+        master.close()
+
+
+@pytest.mark.slow
+def test_play_takes_the_rolling_transport_meter(daemon, osc_client_factory):
+    """A timebase master rolling in 3/4 (the daemon set to 2/4): play starts on its bar line
+    in its meter, so the status counts 3-beat bars (bar * 3 + beat grows by the 2-beat
+    block length from block to block), and /lmdm/get beats_per_bar answers 3."""
+    c = osc_client_factory(daemon.osc_port)
+    c.subscribe()
+    master = TimebaseMaster(daemon.jack_server.name, 150.0, beats_per_bar=3)
+    try:
+        master.client.transport_start()
+        deadline = time.monotonic() + 5
+        while master.client.transport_state != master.jack.ROLLING and time.monotonic() < deadline:
+            time.sleep(0.01)  # the daemon reads the meter at play: the master must roll by then
+        since = c.mark()
+        c.send("/lmdm/play")
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 5, since=since)
+        pos = {}  # block -> its position in beats, as bars of 3
+        for m in c.all("/lmdm/status", since=since):
+            if m.args[0] == "playing":
+                assert 0.0 <= m.args[3] < 3.0
+                pos.setdefault(m.args[4], m.args[2] * 3 + m.args[3])
+        steps = [pos[b + 1] - pos[b] for b in sorted(pos) if b + 1 in pos]
+        assert len(steps) >= 3 and all(s == pytest.approx(2.0, abs=0.3) for s in steps), pos
+        since = c.mark()
+        c.send("/lmdm/get", "beats_per_bar")
+        assert c.wait_for("/lmdm/value", 5, since=since).args[1] == 3
     finally:
         master.close()
 
