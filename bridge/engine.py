@@ -328,13 +328,19 @@ class Planner:
                 return span[1]
         return self.next_start - self.margin(beats=beats)
 
-    def plan(self, origin: int) -> Slot:
+    def plan(self, origin: int, end_at: int | None = None) -> Slot:
         """Freeze the settings into the next slot and advance. `origin`: the absolute frame
-        of the generator's input sample 0 (its last reset)."""
+        of the generator's input sample 0 (its last reset). `end_at`: the frame where the
+        block must end (the beat of a master the band follows in phase); its tempo is then
+        the one that fits the block's beats in."""
         st = self.settings
         bpm = st.bpm
         mode, beats = self.next_block()
         samples = self._next_samples(bpm, beats)
+        if end_at is not None and end_at > self.next_start:
+            samples = int(end_at) - self.next_start
+            bpm = beats * self.frames_per_beat(1.0) / samples
+            self.tempo_anchor = (self.next_start + samples, self.next_beat + beats, st.bpm)
         margin = self.margin(bpm, beats)
         self.meter = self.next_meter()
         controls = replace(st.controls(), beats_per_bar=self.meter[0], bar_origin=self.meter[1])
@@ -656,11 +662,18 @@ class MidiClock:
     median little), and None until ticks_needed ticks arrived or once none came for stale_s
     (the master stopped sending: the daemon's own tempo rules again). `song_ticks` counts the
     ticks since Start (a Continue goes on counting; a Song Position Pointer sets it), so the
-    master's bar lines are known: after Start the next tick is the downbeat of bar 1."""
+    master's bar lines are known: after Start the next tick is the downbeat of bar 1.
+
+    tick_frame() extrapolates the master's tick grid (a line fitted to the last GRID_TICKS
+    counted ticks) to any tick index: the engine ends each block on the master's beat there,
+    so the band stays in phase with it (its tempo alone, an estimate, would drift)."""
+
+    GRID_TICKS = 4 * CLOCK_PPQN  # the counted ticks tick_frame() fits its line to
 
     def __init__(self, sample_rate: int, ticks_needed: int = 6, stale_s: float = 0.5) -> None:
         self.sample_rate = int(sample_rate)
         self.ticks: deque[int] = deque(maxlen=CLOCK_PPQN + 1)
+        self.grid: deque[tuple[int, int]] = deque(maxlen=self.GRID_TICKS)  # (tick index since Start, frame)
         self.ticks_needed = int(ticks_needed)
         self.stale = int(stale_s * sample_rate)
         self.running = False
@@ -673,6 +686,7 @@ class MidiClock:
         if len(data) >= 3:
             self.song_ticks = ((data[2] & 0x7F) << 7 | (data[1] & 0x7F)) * (CLOCK_PPQN // 4)
             self._counted = True
+            self.grid.clear()  # the indices jump
             if self.start_frame is None and self.ticks:
                 self.start_frame = self.ticks[-1]  # a grid to count the bar lines on
 
@@ -681,16 +695,20 @@ class MidiClock:
         if status == MIDI_CLOCK:
             if self.ticks and frame < self.ticks[-1]:
                 self.ticks.clear()  # time went backwards (a new JACK server): start over
+                self.grid.clear()
             self.ticks.append(int(frame))
             if self.running:
+                self.grid.append((self.song_ticks, int(frame)))
                 self.song_ticks += 1
                 self._counted = True
             return None
         if status == MIDI_START:
             self.running, self.song_ticks, self.start_frame, self._counted = True, 0, int(frame), False
+            self.grid.clear()
             return "start"
         if status == MIDI_CONTINUE:
             self.running = True
+            self.grid.clear()  # the ticks before the pause are not on the new line
             return "continue"
         if status == MIDI_STOP:
             self.running = False
@@ -706,10 +724,33 @@ class MidiClock:
             return None
         return float(min(max(60.0 * self.sample_rate / (CLOCK_PPQN * interval), 20.0), 300.0))
 
+    def tick_frame(self, index: float, now: int) -> float | None:
+        """The frame of the master's tick `index` (counted since Start, fractional ones too),
+        on a line fitted to the last counted ticks (a tick far off the line, a late one, left
+        out); None without a live, counted clock at frame `now`."""
+        if len(self.grid) < self.ticks_needed or now - self.grid[-1][1] > self.stale:
+            return None
+        idx = np.fromiter((i for i, _ in self.grid), np.float64, len(self.grid))
+        frm = np.fromiter((f for _, f in self.grid), np.float64, len(self.grid))
+        line = _fit_line(idx, frm)
+        if line is not None:
+            res = np.abs(frm - (line[0] + line[1] * idx))
+            keep = res <= max(2.0, 3.0 * float(np.median(res)))
+            if not keep.all() and keep.sum() >= self.ticks_needed:
+                line = _fit_line(idx[keep], frm[keep])
+        if line is None or line[1] <= 0:
+            return None
+        return line[0] + line[1] * float(index)
+
     def next_bar(self, after: int, beats_per_bar: int, bpm: float) -> int | None:
         """The first of the master's bar lines at or after frame `after`, counted in ticks
         since Start (tick 0 is the downbeat of bar 1; a Continue goes on counting), at `bpm`
         from the last tick; None when no Start was seen."""
+        found = self.next_bar_tick(after, beats_per_bar, bpm)
+        return None if found is None else found[0]
+
+    def next_bar_tick(self, after: int, beats_per_bar: int, bpm: float) -> tuple[int, int] | None:
+        """next_bar's (frame, the bar line's tick index since Start)."""
         if self.start_frame is None:
             return None
         per_tick = 60.0 * self.sample_rate / (CLOCK_PPQN * bpm)
@@ -718,10 +759,28 @@ class MidiClock:
             base, index = self.ticks[-1], self.song_ticks - 1  # -1: the position's top, next tick
         else:  # Start seen, no tick since: the downbeat is the next tick, about now
             base, index = self.start_frame, 0
-        frame = base + (-index % bar_ticks) * per_tick
+        tick = index + (-index % bar_ticks)
+        frame = base + (tick - index) * per_tick
         if frame < after:
-            frame += math.ceil((after - frame) / (bar_ticks * per_tick) - 1e-9) * bar_ticks * per_tick
-        return int(round(frame))
+            bars = math.ceil((after - frame) / (bar_ticks * per_tick) - 1e-9)
+            frame += bars * bar_ticks * per_tick
+            tick += bars * bar_ticks
+        if self._counted and (fit := self.tick_frame(tick, base)) is not None:
+            frame = fit  # the fitted tick grid: closer than whole-frame intervals at one tempo
+            if round(frame) < after:
+                tick += bar_ticks
+                frame = self.tick_frame(tick, base)
+        return int(round(frame)), int(tick)
+
+
+def _fit_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
+    """Least-squares y = a + b x -> (a, b); None when x does not vary."""
+    mx, my = float(x.mean()), float(y.mean())
+    var = float(((x - mx) ** 2).sum())
+    if var <= 0:
+        return None
+    b = float(((x - mx) * (y - my)).sum()) / var
+    return my - b * mx, b
 
 
 def mix(audio: np.ndarray, gains: np.ndarray) -> np.ndarray:

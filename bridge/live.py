@@ -27,8 +27,8 @@ import numpy as np
 
 from bridge.config import Config
 from bridge.backend import BackendError
-from bridge.engine import (MIDI_SONG_POSITION, MIDI_STOP, LoadGuard, MidiClock, MidiSchedule, Planner, Settings,
-                           Slot, SlotOutput, Voice, end_frames, midi_channel, note_frames)
+from bridge.engine import (CLOCK_PPQN, MIDI_SONG_POSITION, MIDI_STOP, LoadGuard, MidiClock, MidiSchedule, Planner,
+                           Settings, Slot, SlotOutput, Voice, end_frames, midi_channel, note_frames)
 from bridge.monitor import Monitor
 from bridge.worker import Job, Worker
 from model.api import MidiEvent
@@ -78,6 +78,9 @@ class LiveEngine:
         self.clock = MidiClock(self.sample_rate)  # a MIDI clock master on midi_in (follow_transport)
         self._clock_actions: list[str] = []  # its Start / Continue / Stop, done after the input
         self._clock_in_ignored = False  # warned once that midi_in's clock is not followed
+        # the MIDI clock master's tick index where play began (beat 0): blocks end on its
+        # beats while its clock runs; None when play did not start on a master's bar line
+        self.clock_grid: int | None = None
         self.monitor = Monitor(exchange, self.stems, self.sample_rate, cfg.osc.meter_hz, feedback,
                                self._error, recorder_factory, mix_channels=2 if cfg.audio.mix else 1)
         self._next_heartbeat = 0
@@ -194,11 +197,12 @@ class LiveEngine:
         start += -start % self.period  # on a period boundary
         t = self._transport()
         clock_bpm = self.clock.bpm(now) if self.settings.follow_transport else None
-        bar = None if t is not None or clock_bpm is None else self.clock.next_bar(
+        bar = None if t is not None or clock_bpm is None else self.clock.next_bar_tick(
             start, self.settings.beats_per_bar, clock_bpm)
+        self.clock_grid = None
         if bar is not None:  # a MIDI clock master that was started: start on its next bar line
             self.settings.bpm = round(clock_bpm, 2)
-            start = bar
+            start, self.clock_grid = bar
         elif t is not None and t.bpm:
             # rolling JACK transport: start on its next bar line (within one period), in its
             # meter (a meter change while playing is the performer's: /lmdm/beats_per_bar)
@@ -318,11 +322,31 @@ class LiveEngine:
                 clock_bpm = self.clock.bpm(self.heard)
                 if clock_bpm is not None and abs(clock_bpm - self.settings.bpm) >= 0.05:
                     self.settings.bpm = round(clock_bpm, 2)
-            slot = self.planner.plan(self.origin)
+            slot = self.planner.plan(self.origin, end_at=self._clock_beat_end(t))
             self.midi.add_clock(slot.start, slot.samples, slot.bpm, self.sample_rate)  # clock out, if on
             job = Job(slot)
             self.jobs.append(job)
             self.worker.put("job", job)
+
+    def _clock_beat_end(self, transport) -> int | None:
+        """Where the next block ends on the MIDI clock master's beats (play began on its bar
+        line and its clock runs), so the band stays in phase with it; None otherwise. A master
+        that jumped (a Song Position Pointer while playing, a clock that changed a lot) is
+        not chased: the band plays on at its tempo, in phase again from the next Start."""
+        if self.clock_grid is None or transport is not None or not self.settings.follow_transport:
+            return None
+        p = self.planner
+        beats = p.next_block()[1]
+        f = self.clock.tick_frame(self.clock_grid + CLOCK_PPQN * (p.next_beat + beats), self.heard)
+        if f is None:
+            return None
+        end, nominal = int(round(f)), p.block_samples(self.settings.bpm, beats)
+        if abs(end - p.next_start - nominal) > nominal // 4:
+            log.warning("MIDI clock: the master's beat moved by %d frames; following its tempo only "
+                        "until its next Start", end - p.next_start - nominal)
+            self.clock_grid = None
+            return None
+        return end
 
     def _collect_results(self) -> None:
         while True:

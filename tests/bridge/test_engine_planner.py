@@ -355,6 +355,40 @@ def test_midi_clock_tempo_start_stop_and_bar_lines():
     assert MidiClock(sr).feed(0, 0xFE) is None  # active sensing: ignored
 
 
+def test_blocks_stay_in_phase_with_a_midi_clock_master():
+    """A master at 123 bpm sends a tick every 975.61 frames (on whole frames): the tempo from
+    the median tick interval is 122.95 bpm, and blocks at that tempo fall 5,600 frames behind
+    its beat in 600 beats. Ended on the master's beat (tick_frame of the tick there, the
+    engine's clock lock), every block starts on the master's beat within 2 frames."""
+    from bridge.engine import MIDI_CLOCK, MIDI_START, MidiClock
+    per_tick = 60 * SR / (24 * 123.0)
+    c = MidiClock(SR)
+    c.feed(1000, MIDI_START)
+    fed = [0]
+
+    def hear(until):  # the ticks the engine has heard by frame `until`
+        while 1000 + fed[0] * per_tick <= until:
+            c.feed(int(1000 + fed[0] * per_tick), MIDI_CLOCK)
+            fed[0] += 1
+    hear(20000)
+    bpm = round(c.bpm(20000), 2)
+    assert bpm == 122.95
+    frame, index = c.next_bar_tick(20000, 4, bpm)
+    assert index == 96 and frame == pytest.approx(1000 + 96 * per_tick, abs=2)
+    locked, free = planner(bpm=bpm, block_beats=1.0), planner(bpm=bpm, block_beats=1.0)
+    locked.reset(frame)
+    free.reset(frame)
+    for b in range(600):
+        hear(locked.next_due())
+        end = c.tick_frame(index + 24 * (locked.next_beat + 1.0), locked.next_due())
+        slot = locked.plan(0, end_at=int(round(end)))
+        assert abs(slot.start - (1000 + (index + 24 * b) * per_tick)) <= 2, b
+        assert slot.bpm == pytest.approx(123.0, abs=0.1)
+        loose = free.plan(0)
+    assert loose.start - (1000 + (index + 24 * 599) * per_tick) > 5000
+    assert c.tick_frame(0, 10 ** 9) is None  # no tick for long: no grid
+
+
 def test_midi_clock_out_ticks_each_frame_range_once_and_stops():
     from bridge.engine import MIDI_CLOCK, MIDI_START, MidiSchedule
     m = MidiSchedule()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 
@@ -100,6 +101,8 @@ class MidiClockMaster:
         self.out = self.client.midi_outports.register("out")
         self.per_tick = 60.0 * self.client.samplerate / (24 * bpm)
         self.next_tick: float | None = None
+        self.started = False
+        self.song: list[int] = []  # frames of the ticks sent since the last Start (tick 0, 1, ...)
         self.pending: list[int] = []  # realtime bytes to send at the next period
         self.lock = threading.Lock()
         self.client.set_process_callback(self._process)
@@ -117,10 +120,17 @@ class MidiClockMaster:
             pending, self.pending = self.pending, []
         for status in pending:  # Start / Stop first, at the period's first frame
             self.out.write_midi_event(0, bytes((status,)))
+            if status == 0xFA:
+                self.started, self.song = True, []
+            elif status == 0xFC:
+                self.started = False
         if self.next_tick is None:
             self.next_tick = float(frame)
         while self.next_tick < frame + n:
-            self.out.write_midi_event(max(int(self.next_tick) - frame, 0), b"\xf8")
+            at = max(int(self.next_tick) - frame, 0)
+            self.out.write_midi_event(at, b"\xf8")
+            if self.started:
+                self.song.append(frame + at)
             self.next_tick += self.per_tick
 
     def close(self) -> None:
@@ -155,3 +165,42 @@ def test_a_midi_clock_master_sets_the_tempo_and_starts_and_stops_the_band(daemon
         assert not [m for m in c.all("/lmdm/status", since=since) if m.args[0] == "playing"]
     finally:
         master.close()
+
+
+@pytest.mark.slow
+def test_the_band_plays_in_phase_with_a_midi_clock_master(jack_server, tmp_path, osc_client_factory):
+    """A master at 123 bpm (a tick every 975.61 frames, sent on whole frames: the tempo
+    estimated from them is 122.95). Started by it, the band ends every block on the master's
+    beat, so every note it plays lies on the master's sixteenth-note grid (6 ticks) within
+    3 frames, still after 24 beats (at the estimated tempo alone they would be 9 frames a beat
+    late: over 200 after 24 beats)."""
+    from daemonkit import MidiProbe, start_daemon
+    d = start_daemon(jack_server, tmp_path, {"engine": {"block_beats": 1.0, "beats_per_bar": 4},
+                                             "generation": {"model": "baseline", "density": 0.9}})
+    master = probe = None
+    try:
+        c = osc_client_factory(d.osc_port)
+        c.subscribe()
+        c.wait_for("/lmdm/ready", 30)
+        master = MidiClockMaster(jack_server.name, d.client_name, 123.0)
+        probe = MidiProbe(jack_server.name, None)  # listens only: no feedback loop, no latency
+        probe.client.connect(f"{d.client_name}:midi_out", probe.inp)
+        time.sleep(0.3)
+        since = c.mark()
+        master.send(0xFA)  # Start
+        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 26, since=since)
+        with probe.lock:
+            ons = [f for f, data in probe.events if len(data) == 3 and data[0] & 0xF0 == 0x90 and data[2] > 0]
+        song = list(master.song)
+        assert len(song) > 24 * 26
+        sixteenths = np.asarray(song[::6], np.float64)
+        beat24 = song[24 * 24]
+        late = [f for f in ons if beat24 <= f < song[24 * 26]]
+        assert len(late) >= 4, "the baseline plays notes in beats 24 and 25"
+        off = [float(np.min(np.abs(sixteenths - f))) for f in late]
+        assert max(off) <= 3, off
+    finally:
+        for x in (master, probe):
+            if x is not None:
+                x.close()
+        d.stop()
