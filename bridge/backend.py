@@ -15,3 +15,7 @@ class Transport:
     bpm: float | None  # None: the timebase master publishes no BBT
     beats_per_bar: float | None = None
     beat_in_bar: float = 0.0  # beats since the current bar started (0-based, fractional)
+    # where that position holds: the engine's frame (the first of the JACK cycle it was read
+    # in) and the transport's beats since its bar 1 (bars of beats_per_bar); None: unknown
+    frame: int | None = None
+    beat: float | None = None

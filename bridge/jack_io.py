@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 _lib = getattr(jack, "_lib", None)
 _ffi = getattr(jack, "_ffi", None)
 _RAW = _lib is not None and _ffi is not None and hasattr(_lib, "jack_port_get_buffer")
+_BBT = getattr(_lib, "JackPositionBBT", 0x10)  # jack_position_t.valid: bar, beat, tick and tempo are set
 
 
 class JackBackend:
@@ -75,6 +76,9 @@ class JackBackend:
             self._midi_in = client.midi_inports.register("midi_in")
             self._midi_out = client.midi_outports.register("midi_out")
             self._midi_event = _ffi.new("jack_midi_event_t*") if _RAW else None
+        # (engine frame of a cycle's first frame, transport state and BBT there): read in
+        # the process callback, so the position and the frame it holds at match exactly
+        self._transport: tuple | None = None
         client.set_process_callback(self._process)
         client.set_xrun_callback(self._xrun)
         client.set_shutdown_callback(self._shutdown)
@@ -132,13 +136,15 @@ class JackBackend:
         """Transport state and BBT tempo (engine thread; jack_transport_query is RT-safe)."""
         if self.client is None or self.lost:
             return None
-        state, pos = self.client.transport_query()
-        rolling = state == jack.ROLLING
-        bpm = pos.get("beats_per_minute")
-        if not bpm or bpm <= 0:
+        snap = self._transport
+        if snap is None:  # no cycle yet
+            return None
+        frame, rolling, bbt, bpm, bpb, bar, beat_in_bar = snap
+        if not bbt or bpm <= 0:
             return Transport(rolling, None)
-        beat_in_bar = (pos.get("beat", 1) - 1) + pos.get("tick", 0) / max(pos.get("ticks_per_beat", 1.0), 1.0)
-        return Transport(rolling, float(bpm), pos.get("beats_per_bar"), float(beat_in_bar))
+        bpb = bpb if bpb > 0 else None
+        beat = (bar - 1) * bpb + beat_in_bar if bpb and bar >= 1 else None
+        return Transport(rolling, float(bpm), bpb, float(beat_in_bar), frame, beat)
 
     def _autoconnect(self) -> None:
         client = self.client
@@ -161,6 +167,11 @@ class JackBackend:
     # JACK threads ------------------------------------------------------------------
     def _process(self, frames: int) -> None:
         try:
+            state, pos = self.client.transport_query_struct()
+            bbt = bool(pos.valid & _BBT)
+            self._transport = (self.ex.frames, state == jack.ROLLING, bbt, float(pos.beats_per_minute),
+                               float(pos.beats_per_bar), int(pos.bar),
+                               (pos.beat - 1) + pos.tick / max(float(pos.ticks_per_beat), 1.0) if bbt else 0.0)
             buf = self._buffers
             self.ex.process(frames, [buf(p, frames) for p in self._ins],
                             [[buf(p, frames) for p in ps] for ps in self._stem_ports],

@@ -81,6 +81,8 @@ class LiveEngine:
         # the MIDI clock master's tick index where play began (beat 0): blocks end on its
         # beats while its clock runs; None when play did not start on a master's bar line
         self.clock_grid: int | None = None
+        # likewise the JACK transport's beat (since its bar 1) where play began
+        self.transport_grid: float | None = None
         self.monitor = Monitor(exchange, self.stems, self.sample_rate, cfg.osc.meter_hz, feedback,
                                self._error, recorder_factory, mix_channels=2 if cfg.audio.mix else 1)
         self._next_heartbeat = 0
@@ -199,7 +201,7 @@ class LiveEngine:
         clock_bpm = self.clock.bpm(now) if self.settings.follow_transport else None
         bar = None if t is not None or clock_bpm is None else self.clock.next_bar_tick(
             start, self.settings.beats_per_bar, clock_bpm)
-        self.clock_grid = None
+        self.clock_grid = self.transport_grid = None
         if bar is not None:  # a MIDI clock master that was started: start on its next bar line
             self.settings.bpm = round(clock_bpm, 2)
             start, self.clock_grid = bar
@@ -210,10 +212,13 @@ class LiveEngine:
                 self.settings.beats_per_bar = int(round(t.beats_per_bar))
             fpb = self.planner.frames_per_beat(t.bpm)
             bpb = t.beats_per_bar or self.settings.beats_per_bar
-            to_bar = int(round((bpb - t.beat_in_bar) * fpb))
-            while now + to_bar < now + margin + self.period:
-                to_bar += int(round(bpb * fpb))
-            start = now + to_bar
+            at = now if t.frame is None else t.frame  # the frame its position holds at
+            to_bar = (bpb - t.beat_in_bar) % bpb
+            while at + to_bar * fpb < now + margin + self.period:
+                to_bar += bpb
+            start = int(round(at + to_bar * fpb))
+            if t.beat is not None and t.frame is not None:
+                self.transport_grid = float(round(t.beat + to_bar))
         self.planner.reset(start)
         if self.cfg.audio.midi_clock_out:
             self.midi.start_clock(start)
@@ -322,7 +327,8 @@ class LiveEngine:
                 clock_bpm = self.clock.bpm(self.heard)
                 if clock_bpm is not None and abs(clock_bpm - self.settings.bpm) >= 0.05:
                     self.settings.bpm = round(clock_bpm, 2)
-            slot = self.planner.plan(self.origin, end_at=self._clock_beat_end(t))
+            end = self._transport_beat_end(t) if t is not None else self._clock_beat_end(t)
+            slot = self.planner.plan(self.origin, end_at=end)
             self.midi.add_clock(slot.start, slot.samples, slot.bpm, self.sample_rate)  # clock out, if on
             job = Job(slot)
             self.jobs.append(job)
@@ -347,6 +353,33 @@ class LiveEngine:
             self.clock_grid = None
             return None
         return end
+
+    def _transport_beat_end(self, t) -> int | None:
+        """Where the next block ends on the rolling JACK transport's beats (play began on
+        its bar line), extrapolated from the position read in the last JACK cycle, so the
+        band stays in phase with the transport through its tempo changes. A transport that
+        relocated by whole bars keeps the lock on its new bar lines; one that moved otherwise
+        (or stopped and rolled from elsewhere) is followed by tempo only until the next play."""
+        if self.transport_grid is None or t.frame is None or t.beat is None:
+            return None
+        p = self.planner
+        beats = p.next_block()[1]
+        fpb = p.frames_per_beat(t.bpm)
+        target = self.transport_grid + p.next_beat + beats  # the transport's beat there
+        nominal = p.block_samples(t.bpm, beats)
+        off = t.frame + (target - t.beat) * fpb - (p.next_start + nominal)  # frames
+        if abs(off) > nominal // 4:
+            bpb = t.beats_per_bar or self.settings.beats_per_bar
+            bars = round(-off / fpb / bpb)
+            if bars and abs(-off / fpb - bars * bpb) < 0.05:  # relocated by whole bars
+                self.transport_grid += bars * bpb
+                off += bars * bpb * fpb
+            else:
+                log.warning("JACK transport moved by %.2f beats; following its tempo only until the next play",
+                            -off / fpb)
+                self.transport_grid = None
+                return None
+        return int(round(p.next_start + nominal + off))
 
     def _collect_results(self) -> None:
         while True:

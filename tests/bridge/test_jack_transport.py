@@ -89,6 +89,105 @@ def test_play_takes_the_rolling_transport_meter(daemon, osc_client_factory):
         master.close()
 
 
+class TempoChangeMaster(TimebaseMaster):
+    """A timebase master in 4/4 whose tempo changes from `bpm` to `bpm2` at beat `change`
+    (beats integrated over transport frames, as a DAW's tempo map does). It remembers the
+    JACK frame time of transport frame 0, to place its beats on the frame time probes see."""
+
+    def __init__(self, server: str, bpm: float, bpm2: float, change: float):
+        self.bpm2, self.change = bpm2, change
+        self.zero: int | None = None
+        super().__init__(server, bpm)
+
+    def beat_at(self, frame: float, rate: float) -> float:
+        """Beats since transport frame 0 at transport frame `frame`."""
+        b = frame / rate * self.bpm / 60.0
+        if b <= self.change:
+            return b
+        at = self.change * 60.0 / self.bpm * rate
+        return self.change + (frame - at) / rate * self.bpm2 / 60.0
+
+    def frame_of(self, beat: float, rate: float) -> float:
+        """JACK frame time of beat `beat`."""
+        if beat <= self.change:
+            f = beat * 60.0 / self.bpm * rate
+        else:
+            f = self.change * 60.0 / self.bpm * rate + (beat - self.change) * 60.0 / self.bpm2 * rate
+        return self.zero + f
+
+    def _timebase(self, state, blocksize, pos, new_pos) -> None:
+        j = self.jack
+        if self.zero is None and state == j.ROLLING:  # pos: the next cycle's position
+            self.zero = self.client.last_frame_time + blocksize - pos.frame
+        beats = self.beat_at(pos.frame, pos.frame_rate)
+        pos.valid = j._lib.JackPositionBBT
+        pos.beats_per_bar, pos.beat_type, pos.ticks_per_beat = 4.0, 4.0, 1920.0
+        pos.beats_per_minute = self.bpm if beats < self.change else self.bpm2
+        pos.bar = int(beats // 4) + 1
+        pos.beat = int(beats % 4) + 1
+        pos.tick = int((beats % 1.0) * 1920)
+
+
+BUSY = {"engine": {"block_beats": 1.0, "beats_per_bar": 4}, "generation": {"model": "baseline", "density": 0.9}}
+
+
+def busy_band(jack_server, tmp_path, osc_client_factory):
+    """The baseline daemon with one-beat blocks and busy parts, a subscribed OSC client, and
+    a probe that only listens to its midi_out (no feedback loop: no period of latency)."""
+    from daemonkit import MidiProbe, start_daemon
+    d = start_daemon(jack_server, tmp_path, BUSY)
+    try:
+        c = osc_client_factory(d.osc_port)
+        c.subscribe()
+        c.wait_for("/lmdm/ready", 30)
+        probe = MidiProbe(jack_server.name, None)
+        probe.client.connect(f"{d.client_name}:midi_out", probe.inp)
+    except BaseException:
+        d.stop()
+        raise
+    return d, c, probe
+
+
+def note_on_frames(probe) -> list[int]:
+    with probe.lock:
+        return [f for f, data in probe.events if len(data) == 3 and data[0] & 0xF0 == 0x90 and data[2] > 0]
+
+
+@pytest.mark.slow
+def test_the_band_plays_in_phase_with_the_transport_through_a_tempo_change(jack_server, tmp_path,
+                                                                          osc_client_factory):
+    """A transport rolling at 150 bpm that slows to 137 at its beat 16: the band starts on its
+    bar line and ends every block on its beat, read from the JACK cycle the position holds
+    at, so every note it plays lies on the transport's sixteenth-note grid within 12 frames
+    (the transport's ticks are 10 frames long) before the change and from two beats after it
+    (the blocks of beats 16 and 17 were planned, or begun, before JACK told of the change).
+    Following the tempo alone, the block planned at 150 before the change ends 1,800 frames
+    early and every note after it stays that far off."""
+    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
+    master = None
+    try:
+        master = TempoChangeMaster(jack_server.name, 150.0, 137.0, change=16.0)
+        master.client.transport_start()
+        deadline = time.monotonic() + 5
+        while master.zero is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        since = c.mark()
+        c.send("/lmdm/play")
+        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 20, since=since)
+        rate = float(master.client.samplerate)
+        ons = note_on_frames(probe)
+        beats = [master.beat_at(f - master.zero, rate) for f in ons]
+        kept = [(f, b) for f, b in zip(ons, beats) if b < 15.9 or b >= 18.0]
+        assert min(beats) < 14.0 and max(beats) > 20.0, "notes before and after the change"
+        off = [abs(f - master.frame_of(round(b * 4) / 4, rate)) for f, b in kept]
+        assert max(off) <= 12, sorted(off)[-5:]
+    finally:
+        for x in (master, probe):
+            if x is not None:
+                x.close()
+        d.stop()
+
+
 class MidiClockMaster:
     """A MIDI clock master (a DAW or drum machine) on the daemon's midi_in: 24 ticks per
     beat at `bpm`, and Start / Stop when asked."""
@@ -174,23 +273,15 @@ def test_the_band_plays_in_phase_with_a_midi_clock_master(jack_server, tmp_path,
     beat, so every note it plays lies on the master's sixteenth-note grid (6 ticks) within
     3 frames, still after 24 beats (at the estimated tempo alone they would be 9 frames a beat
     late: over 200 after 24 beats)."""
-    from daemonkit import MidiProbe, start_daemon
-    d = start_daemon(jack_server, tmp_path, {"engine": {"block_beats": 1.0, "beats_per_bar": 4},
-                                             "generation": {"model": "baseline", "density": 0.9}})
-    master = probe = None
+    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
+    master = None
     try:
-        c = osc_client_factory(d.osc_port)
-        c.subscribe()
-        c.wait_for("/lmdm/ready", 30)
         master = MidiClockMaster(jack_server.name, d.client_name, 123.0)
-        probe = MidiProbe(jack_server.name, None)  # listens only: no feedback loop, no latency
-        probe.client.connect(f"{d.client_name}:midi_out", probe.inp)
         time.sleep(0.3)
         since = c.mark()
         master.send(0xFA)  # Start
         c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 26, since=since)
-        with probe.lock:
-            ons = [f for f, data in probe.events if len(data) == 3 and data[0] & 0xF0 == 0x90 and data[2] > 0]
+        ons = note_on_frames(probe)
         song = list(master.song)
         assert len(song) > 24 * 26
         sixteenths = np.asarray(song[::6], np.float64)
