@@ -358,8 +358,10 @@ class LiveEngine:
         """Where the next block ends on the rolling JACK transport's beats (play began on
         its bar line), extrapolated from the position read in the last JACK cycle, so the
         band stays in phase with the transport through its tempo changes. A transport that
-        relocated by whole bars keeps the lock on its new bar lines; one that moved otherwise
-        (or stopped and rolled from elsewhere) is followed by tempo only until the next play."""
+        moved by whole bars give or take a quarter of the block (a relocation: it pauses a
+        few cycles on the way, so the rest is not zero) keeps the lock on its new bar lines,
+        this block stretched or squeezed by the rest; one that moved otherwise is followed
+        by tempo only until the next play."""
         if self.transport_grid is None or t.frame is None or t.beat is None:
             return None
         p = self.planner
@@ -371,8 +373,8 @@ class LiveEngine:
         if abs(off) > nominal // 4:
             bpb = t.beats_per_bar or self.settings.beats_per_bar
             bars = round(-off / fpb / bpb)
-            if bars and abs(-off / fpb - bars * bpb) < 0.05:  # relocated by whole bars
-                self.transport_grid += bars * bpb
+            if bars and abs(off + bars * bpb * fpb) <= nominal // 4:  # relocated by about whole bars
+                self.transport_grid += bars * bpb  # its bar lines again; this block takes up the rest
                 off += bars * bpb * fpb
             else:
                 log.warning("JACK transport moved by %.2f beats; following its tempo only until the next play",

@@ -1,5 +1,7 @@
-"""Tempo from JACK transport: while a timebase master rolls at 150 bpm the daemon's blocks
-take that tempo (at the next block), and /lmdm/bpm applies again when it stops."""
+"""Tempo, meter and phase from an external master: JACK transport (a timebase master) and a
+MIDI clock on midi_in. The band takes the master's tempo at the next block, starts on its
+bar line in its meter, and ends every block on its beat; /lmdm/bpm applies again when the
+transport stops."""
 from __future__ import annotations
 
 import time
@@ -92,11 +94,13 @@ def test_play_takes_the_rolling_transport_meter(daemon, osc_client_factory):
 class TempoChangeMaster(TimebaseMaster):
     """A timebase master in 4/4 whose tempo changes from `bpm` to `bpm2` at beat `change`
     (beats integrated over transport frames, as a DAW's tempo map does). It remembers the
-    JACK frame time of transport frame 0, to place its beats on the frame time probes see."""
+    JACK frame time of transport frame 0, to place its beats on the frame time probes see
+    (again after each relocation: `zeros`, (frame time from, frame time of frame 0))."""
 
     def __init__(self, server: str, bpm: float, bpm2: float, change: float):
         self.bpm2, self.change = bpm2, change
         self.zero: int | None = None
+        self.zeros: list[tuple[int, int]] = []
         super().__init__(server, bpm)
 
     def beat_at(self, frame: float, rate: float) -> float:
@@ -117,8 +121,10 @@ class TempoChangeMaster(TimebaseMaster):
 
     def _timebase(self, state, blocksize, pos, new_pos) -> None:
         j = self.jack
-        if self.zero is None and state == j.ROLLING:  # pos: the next cycle's position
-            self.zero = self.client.last_frame_time + blocksize - pos.frame
+        zero = self.client.last_frame_time + blocksize - pos.frame  # pos: the next cycle's position
+        if state == j.ROLLING and zero != self.zero:  # rolling from a new place
+            self.zero = zero
+            self.zeros.append((self.client.last_frame_time + blocksize, zero))
         beats = self.beat_at(pos.frame, pos.frame_rate)
         pos.valid = j._lib.JackPositionBBT
         pos.beats_per_bar, pos.beat_type, pos.ticks_per_beat = 4.0, 4.0, 1920.0
@@ -148,6 +154,18 @@ def busy_band(jack_server, tmp_path, osc_client_factory):
     return d, c, probe
 
 
+def roll_and_play(master: "TempoChangeMaster", c, blocks: int) -> None:
+    """Start the transport, then the band (it reads the transport at play), and wait until
+    it has played `blocks` blocks."""
+    master.client.transport_start()
+    deadline = time.monotonic() + 5
+    while master.zero is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    since = c.mark()
+    c.send("/lmdm/play")
+    c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= blocks, since=since)
+
+
 def note_on_frames(probe) -> list[int]:
     with probe.lock:
         return [f for f, data in probe.events if len(data) == 3 and data[0] & 0xF0 == 0x90 and data[2] > 0]
@@ -167,13 +185,7 @@ def test_the_band_plays_in_phase_with_the_transport_through_a_tempo_change(jack_
     master = None
     try:
         master = TempoChangeMaster(jack_server.name, 150.0, 137.0, change=16.0)
-        master.client.transport_start()
-        deadline = time.monotonic() + 5
-        while master.zero is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        since = c.mark()
-        c.send("/lmdm/play")
-        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 20, since=since)
+        roll_and_play(master, c, blocks=20)
         rate = float(master.client.samplerate)
         ons = note_on_frames(probe)
         beats = [master.beat_at(f - master.zero, rate) for f in ons]
@@ -185,6 +197,40 @@ def test_the_band_plays_in_phase_with_the_transport_through_a_tempo_change(jack_
         for x in (master, probe):
             if x is not None:
                 x.close()
+        d.stop()
+
+
+@pytest.mark.slow
+def test_a_transport_relocated_by_whole_bars_keeps_the_band_on_its_beat(jack_server, tmp_path,
+                                                                       osc_client_factory):
+    """The transport jumps ahead two bars while rolling (a DAW's marker; it pauses a few
+    cycles on the way, so its beat moves by two bars and a bit against the band's): the band
+    keeps its lock on the new bar lines (no warning; the block at the jump takes up the bit),
+    its notes on the transport's sixteenths within 12 frames from two beats after the jump.
+    Dropping the lock there instead left them 2,203 frames off."""
+    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
+    master = None
+    try:
+        master = TempoChangeMaster(jack_server.name, 150.0, 150.0, change=1e9)
+        roll_and_play(master, c, blocks=6)
+        rate = float(master.client.samplerate)
+        master.client.transport_frame = master.client.transport_frame + int(2 * 4 * 60 * rate / 150)
+        deadline = time.monotonic() + 5
+        while len(master.zeros) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(master.zeros) >= 2, "the transport relocated"
+        jumped = master.zeros[-1][0]
+        since = c.mark()
+        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 24, since=since)
+        late = [f for f in note_on_frames(probe) if f >= jumped + 2 * 60 * rate / 150]
+        assert len(late) >= 8
+        off = [abs(f - master.frame_of(round(master.beat_at(f - master.zero, rate) * 4) / 4, rate)) for f in late]
+        assert max(off) <= 12, sorted(off)[-5:]
+        assert "JACK transport moved" not in d.output()
+    finally:
+        if master is not None:
+            master.close()
+        probe.close()
         d.stop()
 
 
