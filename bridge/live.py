@@ -336,9 +336,8 @@ class LiveEngine:
 
     def _clock_beat_end(self, transport) -> int | None:
         """Where the next block ends on the MIDI clock master's beats (play began on its bar
-        line and its clock runs), so the band stays in phase with it; None otherwise. A master
-        that jumped (a Song Position Pointer while playing, a clock that changed a lot) is
-        not chased: the band plays on at its tempo, in phase again from the next Start."""
+        line and its clock runs), so the band stays in phase with it; None otherwise (see
+        _on_master_beat for a master that jumped)."""
         if self.clock_grid is None or transport is not None or not self.settings.follow_transport:
             return None
         p = self.planner
@@ -346,42 +345,46 @@ class LiveEngine:
         f = self.clock.tick_frame(self.clock_grid + CLOCK_PPQN * (p.next_beat + beats), self.heard)
         if f is None:
             return None
-        end, nominal = int(round(f)), p.block_samples(self.settings.bpm, beats)
-        if abs(end - p.next_start - nominal) > nominal // 4:
-            log.warning("MIDI clock: the master's beat moved by %d frames; following its tempo only "
-                        "until its next Start", end - p.next_start - nominal)
-            self.clock_grid = None
-            return None
+        end, moved = self._on_master_beat(f, beats, self.settings.bpm, self.settings.beats_per_bar,
+                                          "MIDI clock", "its next Start")
+        self.clock_grid = None if end is None else self.clock_grid + int(round(moved * CLOCK_PPQN))
         return end
 
     def _transport_beat_end(self, t) -> int | None:
         """Where the next block ends on the rolling JACK transport's beats (play began on
-        its bar line), extrapolated from the position read in the last JACK cycle, so the
-        band stays in phase with the transport through its tempo changes. A transport that
-        moved by whole bars give or take a quarter of the block (a relocation: it pauses a
-        few cycles on the way, so the rest is not zero) keeps the lock on its new bar lines,
-        this block stretched or squeezed by the rest; one that moved otherwise is followed
-        by tempo only until the next play."""
+        its bar line), extrapolated at its tempo from the position read in the last JACK
+        cycle, so the band stays in phase with it through its tempo changes."""
         if self.transport_grid is None or t.frame is None or t.beat is None:
             return None
         p = self.planner
         beats = p.next_block()[1]
-        fpb = p.frames_per_beat(t.bpm)
         target = self.transport_grid + p.next_beat + beats  # the transport's beat there
-        nominal = p.block_samples(t.bpm, beats)
-        off = t.frame + (target - t.beat) * fpb - (p.next_start + nominal)  # frames
-        if abs(off) > nominal // 4:
-            bpb = t.beats_per_bar or self.settings.beats_per_bar
-            bars = round(-off / fpb / bpb)
-            if bars and abs(off + bars * bpb * fpb) <= nominal // 4:  # relocated by about whole bars
-                self.transport_grid += bars * bpb  # its bar lines again; this block takes up the rest
-                off += bars * bpb * fpb
-            else:
-                log.warning("JACK transport moved by %.2f beats; following its tempo only until the next play",
-                            -off / fpb)
-                self.transport_grid = None
-                return None
-        return int(round(p.next_start + nominal + off))
+        end, moved = self._on_master_beat(t.frame + (target - t.beat) * p.frames_per_beat(t.bpm), beats, t.bpm,
+                                          t.beats_per_bar or self.settings.beats_per_bar, "JACK transport",
+                                          "the next play")
+        self.transport_grid = None if end is None else self.transport_grid + moved
+        return end
+
+    def _on_master_beat(self, end: float, beats: float, bpm: float, bpb: float, master: str,
+                        until: str) -> tuple[int | None, float]:
+        """The next block of `beats` ends at frame `end`, where the master's beat falls ->
+        (that frame, 0), within a quarter of the block of where it would end at `bpm`. A
+        master that moved by whole bars give or take that much (a DAW's transport relocated
+        while rolling pauses a few cycles on the way, so there is a rest) keeps the lock on
+        its new bar lines, this block stretched or squeezed by the rest: (the frame, the
+        beats its grid moved). A master that moved otherwise: (None, 0), a warning, and its
+        tempo only from here on."""
+        p = self.planner
+        nominal = p.block_samples(bpm, beats)
+        fpb = p.frames_per_beat(bpm)
+        off = end - (p.next_start + nominal)  # frames
+        if abs(off) <= nominal // 4:
+            return int(round(end)), 0.0
+        bars = round(-off / fpb / bpb)
+        if bars and abs(off + bars * bpb * fpb) <= nominal // 4:
+            return int(round(end + bars * bpb * fpb)), float(bars * bpb)
+        log.warning("%s moved by %.2f beats; following its tempo only until %s", master, -off / fpb, until)
+        return None, 0.0
 
     def _collect_results(self) -> None:
         while True:
