@@ -133,7 +133,8 @@ class JackBackend:
         return bool(self.client.get_ports(is_audio=True, is_physical=True))
 
     def transport(self) -> Transport | None:
-        """Transport state and BBT tempo (engine thread; jack_transport_query is RT-safe)."""
+        """Transport state, BBT tempo and position as the last process cycle read them (engine
+        thread)."""
         if self.client is None or self.lost:
             return None
         snap = self._transport

@@ -206,8 +206,8 @@ class LiveEngine:
             self.settings.bpm = round(clock_bpm, 2)
             start, self.clock_grid = bar
         elif t is not None and t.bpm:
-            # rolling JACK transport: start on its next bar line (within one period), in its
-            # meter (a meter change while playing is the performer's: /lmdm/beats_per_bar)
+            # rolling JACK transport: start on its next bar line, in its meter (a meter change
+            # while playing is the performer's: /lmdm/beats_per_bar)
             if t.beats_per_bar and 1 <= round(t.beats_per_bar) <= 16:
                 self.settings.beats_per_bar = int(round(t.beats_per_bar))
             fpb = self.planner.frames_per_beat(t.bpm)
@@ -327,18 +327,18 @@ class LiveEngine:
                 clock_bpm = self.clock.bpm(self.heard)
                 if clock_bpm is not None and abs(clock_bpm - self.settings.bpm) >= 0.05:
                     self.settings.bpm = round(clock_bpm, 2)
-            end = self._transport_beat_end(t) if t is not None else self._clock_beat_end(t)
+            end = self._transport_beat_end(t) if t is not None else self._clock_beat_end()
             slot = self.planner.plan(self.origin, end_at=end)
             self.midi.add_clock(slot.start, slot.samples, slot.bpm, self.sample_rate)  # clock out, if on
             job = Job(slot)
             self.jobs.append(job)
             self.worker.put("job", job)
 
-    def _clock_beat_end(self, transport) -> int | None:
+    def _clock_beat_end(self) -> int | None:
         """Where the next block ends on the MIDI clock master's beats (play began on its bar
         line and its clock runs), so the band stays in phase with it; None otherwise (see
         _on_master_beat for a master that jumped)."""
-        if self.clock_grid is None or transport is not None or not self.settings.follow_transport:
+        if self.clock_grid is None or not self.settings.follow_transport:
             return None
         p = self.planner
         beats = p.next_block()[1]

@@ -231,16 +231,9 @@ class LMDMStream:
         and prev_cond cannot revise it again."""
         if not self._can_rewind:
             raise ValueError("rewind: only right after generate(), once")
-        k = min(self.T, self.C)  # frames generate() shifted out of the history
-        for name, buf in self._history():
-            if k < self.C:
-                tmp = self._scratch.view(-1)[:buf[:self.C - k].numel()].view_as(buf[:self.C - k])
-                tmp.copy_(buf[:self.C - k])
-                buf[k:].copy_(tmp)
-            buf[:k].copy_(self._undo[name])
-        self.frames -= self.T
+        self._shift_back(min(self.T, self.C))  # the frames generate() shifted out come back
+        self.frames += min(self.T, self.C) - self.T
         self.pending = False  # block_causal: generate() had flushed the previous chunk
-        self._can_rewind = False
 
     def trim_latest(self, frames: int) -> None:
         """Forget the newest `frames` history frames (1 <= frames <= T), e.g. the end of a
@@ -255,15 +248,24 @@ class LMDMStream:
         k = min(self.T, self.C)
         if not 0 < n <= k:
             raise ValueError(f"trim_latest: frames must be in 1..{k}, got {n}")
+        self._shift_back(n)
+        self.frames = max(0, self.frames)
+
+    def _shift_back(self, n: int) -> None:
+        """Shift the history right by n <= min(T, C) frames, dropping the newest n; at the
+        old end, right after generate(), the newest n of the frames it shifted out come back,
+        otherwise empty frames. Counts them off `frames`; no rewind after it."""
+        k = min(self.T, self.C)
         for name, buf in self._history():
-            tmp = self._scratch.view(-1)[:buf[:self.C - n].numel()].view_as(buf[:self.C - n])
-            tmp.copy_(buf[:self.C - n])
-            buf[n:].copy_(tmp)
-            if self._can_rewind:  # the newest n of the frames generate() shifted out
+            if n < self.C:
+                tmp = self._scratch.view(-1)[:buf[:self.C - n].numel()].view_as(buf[:self.C - n])
+                tmp.copy_(buf[:self.C - n])
+                buf[n:].copy_(tmp)
+            if self._can_rewind:
                 buf[:n].copy_(self._undo[name][k - n:])
             else:
                 buf[:n].zero_()
-        self.frames = max(0, self.frames - n)
+        self.frames -= n
         self._can_rewind = False
 
     def drop_context(self, keep_frames: int | None = None) -> None:
