@@ -94,7 +94,7 @@ class Monitor:
         ends = [(e.stem, int(e.pitch), (at - self._rec_start) / sr) for e, at in end_frames(out, sr)]
         try:
             self.recorder.end_notes(ends)
-            self.recorder.add_notes(notes, out.slot.bpm)
+            self.recorder.add_notes(notes, out.slot.bpm, out.slot.controls.beats_per_bar)
         except Exception as exc:
             self.on_error("/lmdm/record", f"recording notes failed: {exc}")
 

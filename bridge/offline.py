@@ -33,6 +33,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", required=True, metavar="FILE", help="a .wav (audio) or .mid (MIDI) file")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for <stem>.wav, mix.wav, notes.mid")
     p.add_argument("--bpm", type=float, help="tempo (default: the MIDI file's tempo, else the config's)")
+    p.add_argument("--beats-per-bar", type=int, metavar="N",
+                   help="beats per bar (default: the MIDI file's time signature, else the config's)")
     p.add_argument("--prompt", metavar="TEXT", help="style prompt")
     p.add_argument("--mode", choices=api.MODES, help="accompany (default), delay or free")
     p.add_argument("--seed", type=int, help="seed for reproducible generation")
@@ -49,6 +51,7 @@ class GenerationError(RuntimeError):
 class Rendered:
     sample_rate: int
     bpm: float
+    beats_per_bar: int
     stems: np.ndarray  # (stems, frames) float32
     mix: np.ndarray  # (frames,) float32
     notes: list[tuple[NoteEvent, int, int, float]]  # (note, start frame, duration frames, bpm)
@@ -86,6 +89,20 @@ def read_input(path: Path, sample_rate: int) -> tuple[np.ndarray, list[tuple[int
         frames = int(round(t * sample_rate)) + 1
         return np.zeros((frames, 1), np.float32), events, sample_rate, bpm
     raise ValueError(f"{path}: expected a .wav or .mid file")
+
+
+def midi_meter(path: Path) -> int | None:
+    """Beats (quarter notes) per bar of a MIDI file's first time signature (6/8: 3), if a
+    whole number in 1..16; None for audio files, files without one, and 7/8 and the like."""
+    if path.suffix.lower() not in (".mid", ".midi"):
+        return None
+    import mido
+    for track in mido.MidiFile(path).tracks:
+        for msg in track:
+            if msg.type == "time_signature":
+                beats = msg.numerator * 4 / msg.denominator
+                return int(beats) if beats == int(beats) and 1 <= beats <= 16 else None
+    return None
 
 
 def render(cfg: Config, audio: np.ndarray, midi: list[tuple[int, bytes]], sample_rate: int,
@@ -140,8 +157,8 @@ def render(cfg: Config, audio: np.ndarray, midi: list[tuple[int, bytes]], sample
         notes += [(n, start, dur, slot.bpm) for n, start, dur in note_frames(rendered, sample_rate)]
     frames = planner.next_start
     stems_audio = out[:, :frames]
-    return Rendered(sample_rate, settings.bpm, stems_audio, mix(stems_audio, np.ones(len(stems))),
-                    notes, n_blocks, steps)
+    return Rendered(sample_rate, settings.bpm, settings.beats_per_bar, stems_audio,
+                    mix(stems_audio, np.ones(len(stems))), notes, n_blocks, steps)
 
 
 def write_outputs(r: Rendered, folder: Path, programs: dict[str, int]) -> list[Path]:
@@ -158,7 +175,7 @@ def write_outputs(r: Rendered, folder: Path, programs: dict[str, int]) -> list[P
     paths.append(folder / "notes.mid")
     sr = r.sample_rate
     write_notes_midi(paths[-1], [(n, start / sr, dur / sr) for n, start, dur, _ in r.notes], r.bpm,
-                     programs=programs)
+                     programs=programs, beats_per_bar=r.beats_per_bar)
     return paths
 
 
@@ -180,6 +197,7 @@ def main(args: argparse.Namespace) -> int:
         audio, midi, sr, file_bpm = read_input(path, cfg.audio.sample_rate)
         bpm = args.bpm or file_bpm or cfg.engine.bpm
         cfg.engine.bpm = float(bpm)
+        cfg.engine.beats_per_bar = int(args.beats_per_bar or midi_meter(path) or cfg.engine.beats_per_bar)
         cfg.engine.check()
     except (ConfigError, ValueError) as exc:
         print(f"lmdm render: {exc}", file=sys.stderr)
@@ -192,7 +210,7 @@ def main(args: argparse.Namespace) -> int:
         return 1
     paths = write_outputs(r, Path(args.out), cfg.render.programs)
     secs = r.stems.shape[1] / sr
-    print(f"lmdm render: {r.blocks} blocks ({secs:.1f} s at {bpm:g} bpm, {cfg.engine.mode}) "
+    print(f"lmdm render: {r.blocks} blocks ({secs:.1f} s at {bpm:g} bpm in {r.beats_per_bar}/4, {cfg.engine.mode}) "
           f"in {time.perf_counter() - t0:.1f} s, {len(r.notes)} notes")
     for p in paths:
         print(f"  {p}")

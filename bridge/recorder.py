@@ -135,6 +135,7 @@ class SessionRecorder:
         self._notes: list[tuple[NoteEvent, float, float]] = []
         self._notes_dirty = False
         self._bpm: float | None = None
+        self._beats_per_bar: int | None = None
         self.frames = 0  # frames accepted by write()
         self.dropped_frames = 0
         self.error: BaseException | None = None
@@ -164,15 +165,17 @@ class SessionRecorder:
             self._queued_frames += n
             self.frames += n
 
-    def add_notes(self, notes: Sequence[tuple[NoteEvent, float]], bpm: float = 120.0) -> None:
+    def add_notes(self, notes: Sequence[tuple[NoteEvent, float]], bpm: float = 120.0,
+                  beats_per_bar: int = 4) -> None:
         """(note, start_s): start_s is the note's onset in seconds since the recording
         started (its block's start time + note.start beats); the duration in seconds is
-        note.duration * 60 / bpm. The MIDI file's tempo is the first bpm given."""
+        note.duration * 60 / bpm. The MIDI file's tempo and meter are the first given."""
         if not notes:
             return
         with self._lock:
             if self._bpm is None:
                 self._bpm = float(bpm)
+                self._beats_per_bar = int(beats_per_bar)
             for item in notes:
                 note, start_s = item[0], float(item[1])
                 dur_s = float(item[2]) if len(item) > 2 else note.duration * 60.0 / float(bpm)
@@ -197,6 +200,7 @@ class SessionRecorder:
             notes = list(self._notes) if self._notes_dirty else None
             self._notes_dirty = False
             bpm = self._bpm or 120.0
+            bpb = self._beats_per_bar or 4
         if self.error is not None:
             return
         try:
@@ -206,7 +210,8 @@ class SessionRecorder:
                 for wav in self._wavs.values():
                     wav.flush()
             if notes is not None:
-                write_notes_midi(self.folder / "notes.mid", notes, bpm, self.programs, stems=self.stems)
+                write_notes_midi(self.folder / "notes.mid", notes, bpm, self.programs, stems=self.stems,
+                                 beats_per_bar=bpb)
         except BaseException as e:  # disk full, folder removed: stop recording, keep the daemon
             self.error = e
 
@@ -243,9 +248,11 @@ def end_sounding(items: list, stem: str, pitch: int, at: float) -> bool:
 
 
 def write_notes_midi(path, notes_with_times: Sequence[tuple[NoteEvent, float, float]], bpm: float,
-                     programs: dict[str, int] | None = None, stems: Sequence[str] | None = None) -> None:
-    """(note, start_s, duration_s) -> a type-1 MIDI file: a tempo track, then one track per
-    stem named after it (stems given, else STEMS order then any others). Time zero = start.
+                     programs: dict[str, int] | None = None, stems: Sequence[str] | None = None,
+                     beats_per_bar: int = 4) -> None:
+    """(note, start_s, duration_s) -> a type-1 MIDI file: a tempo and meter (beats_per_bar/4)
+    track, then one track per stem named after it (stems given, else STEMS order then any
+    others). Time zero = start.
     The file is written to a temporary name, fsynced and renamed over `path` (atomic)."""
     order = list(stems) if stems is not None else list(STEMS)
     order += sorted({n.stem for n, _, _ in notes_with_times} - set(order))
@@ -254,7 +261,7 @@ def write_notes_midi(path, notes_with_times: Sequence[tuple[NoteEvent, float, fl
     mid = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT)
     meta = mido.MidiTrack()
     meta.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm), time=0))
-    meta.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
+    meta.append(mido.MetaMessage("time_signature", numerator=int(beats_per_bar), denominator=4, time=0))
     mid.tracks.append(meta)
     for stem in order:
         ch = chans[stem]

@@ -119,3 +119,44 @@ def test_render_help_and_clear_errors(tmp_path):
     bad.write_text("hello")
     r = _lmdm("render", "--input", str(bad), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and ".wav or .mid" in r.stderr
+
+
+def test_render_takes_the_midi_files_meter(tmp_path):
+    """A MIDI file in 3/4 renders in 3/4 (the baseline's bass on each 3/4 downbeat, the
+    written notes.mid in 3/4); --beats-per-bar wins over the file; 7/8 (not whole beats)
+    leaves the config's meter."""
+    from bridge.offline import midi_meter
+
+    def waltz(path: Path, num: int, den: int) -> Path:
+        mid = mido.MidiFile(ticks_per_beat=480)
+        tr = mido.MidiTrack()
+        mid.tracks.append(tr)
+        tr.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(120)))
+        tr.append(mido.MetaMessage("time_signature", numerator=num, denominator=den))
+        for bar in range(6):
+            tr.append(mido.Message("note_on", note=48, velocity=90, time=0 if bar == 0 else 1440 - 400))
+            tr.append(mido.Message("note_off", note=48, velocity=0, time=400))
+        mid.save(path)
+        return path
+
+    src = waltz(tmp_path / "waltz.mid", 3, 4)
+    assert midi_meter(src) == 3 and midi_meter(waltz(tmp_path / "six.mid", 6, 8)) == 3
+    assert midi_meter(waltz(tmp_path / "seven.mid", 7, 8)) is None and midi_meter(_sine_file(tmp_path)) is None
+    cfg = tmp_path / "sparse.yaml"
+    cfg.write_text("engine:\n  block_beats: 0\n  mode: free\ngeneration:\n  model: baseline\n  density: 0.1\n")
+    r = _lmdm("render", "--input", str(src), "--out", str(tmp_path / "out"), "--seed", "1", "--config", str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert "in 3/4" in r.stdout
+    midi = mido.MidiFile(tmp_path / "out" / "notes.mid")
+    sig = [m for t in midi.tracks for m in t if m.type == "time_signature"]
+    assert [(m.numerator, m.denominator) for m in sig] == [(3, 4)]
+    bass = next(t for t in midi.tracks if t.name == "bass")
+    ticks, starts = 0, []
+    for m in bass:
+        ticks += m.time
+        if m.type == "note_on" and m.velocity > 0:
+            starts.append(ticks / midi.ticks_per_beat)
+    assert starts and all(abs(b % 3) < 1e-6 for b in starts), starts  # whole 3/4 bars on the root
+    r = _lmdm("render", "--input", str(src), "--out", str(tmp_path / "five"), "--seed", "1", "--config", str(cfg),
+              "--beats-per-bar", "5")
+    assert r.returncode == 0 and "in 5/4" in r.stdout, r.stderr

@@ -38,7 +38,8 @@ def test_session_files_hold_every_block_after_close(tmp_path):
         stems = {"bass": b[:, 0], "keys": b[:, 1], "lead": b[:, :1] * 0.5}  # drums missing
         rec.write(b, stems, b[:, 0] * 0.25)  # a mono mix goes to both mix channels
     rec.add_notes([(NoteEvent("bass", 36, 100, 0.0, 1.0), 0.0), (NoteEvent("drums", 38, 90, 1.0, 0.25), 0.5)],
-                  bpm=120.0)
+                  bpm=120.0, beats_per_bar=3)
+    rec.add_notes([(NoteEvent("bass", 38, 100, 0.0, 1.0), 2.0)], bpm=130.0, beats_per_bar=4)  # the first ones stay
     rec.close()
     rec.close()  # idempotent
     assert rec.error is None and rec.frames == 20 * 1024 and rec.seconds == pytest.approx(20 * 1024 / SR)
@@ -52,6 +53,8 @@ def test_session_files_hold_every_block_after_close(tmp_path):
     np.testing.assert_allclose(read("mix"), np.stack([x[:, 0] * 0.25] * 2, axis=1), atol=1e-6)
     mid = mido.MidiFile(str(tmp_path / "s1" / "notes.mid"))
     assert [t.name for t in mid.tracks[1:]] == list(STEMS)
+    assert [(m.numerator, m.denominator) for m in mid.tracks[0] if m.type == "time_signature"] == [(3, 4)]
+    assert [round(mido.tempo2bpm(m.tempo), 6) for m in mid.tracks[0] if m.type == "set_tempo"] == [120.0]
     assert any(m.type == "program_change" and m.program == 33 for m in mid.tracks[1])
     assert not list((tmp_path / "s1").glob("*.tmp"))
 
@@ -94,6 +97,7 @@ def test_midi_tracks_channels_tempo_and_times(tmp_path):
     assert mid.type == 1 and len(mid.tracks) == 1 + len(STEMS)
     tempo = next(m.tempo for m in mid.tracks[0] if m.type == "set_tempo")
     assert mido.tempo2bpm(tempo) == pytest.approx(bpm)
+    assert [(m.numerator, m.denominator) for m in mid.tracks[0] if m.type == "time_signature"] == [(4, 4)]
     chans = stem_channels(STEMS)
     assert chans == {"bass": 0, "keys": 1, "lead": 2, "drums": 9}
     seen = {}
