@@ -329,6 +329,7 @@ class LiveEngine:
                     self.settings.bpm = round(clock_bpm, 2)
             end = self._transport_beat_end(t) if t is not None else self._clock_beat_end()
             slot = self.planner.plan(self.origin, end_at=end)
+            self._schedule_bars(slot)
             self.midi.add_clock(slot.start, slot.samples, slot.bpm, self.sample_rate)  # clock out, if on
             job = Job(slot)
             self.jobs.append(job)
@@ -473,6 +474,19 @@ class LiveEngine:
                 ("/lmdm/note", (n.stem, int(n.pitch), int(n.velocity), dur * 1000.0 / self.sample_rate)))
         for start, msgs in by_start.items():
             heapq.heappush(self.note_heap, (start, next(self._seq), msgs))
+
+    def _schedule_bars(self, slot: Slot) -> None:
+        """/lmdm/bar for each bar line in a planned slot, sent with the notes as it sounds
+        (planned before its notes exist: first at its frame)."""
+        c = slot.controls
+        bpb = max(int(c.beats_per_bar), 1)
+        pos = c.bar_position(slot.start_beat)[1]
+        b = 0.0 if pos < 1e-6 or bpb - pos < 1e-6 else bpb - pos  # beats to the first one
+        while b < slot.beats - 1e-6:
+            frame = slot.start + int(round(b / slot.beats * slot.samples))
+            msg = ("/lmdm/bar", (c.bar_position(slot.start_beat + b)[0], bpb, slot.mode))
+            heapq.heappush(self.note_heap, (frame, next(self._seq), [msg]))
+            b += bpb
 
     def _send_due_notes(self) -> None:
         """/lmdm/note bundles go out as their notes start (timetag = the exact start)."""

@@ -81,3 +81,35 @@ def test_mute_silences_the_port_within_one_block_and_unmute_brings_it_back(daemo
     # the mix follows the mute too: it is quieter without the bass than with it? (not
     # asserted: stems overlap); but a mute must never stop the audio of the others.
     assert probe.peak("mix_L", a, b) > 0.01
+
+
+@pytest.mark.slow
+def test_bar_messages_say_when_a_new_meter_and_mode_take_over(daemon, osc_client_factory):
+    """/lmdm/bar at every bar line as it sounds (its bundle's timetag): 2/4 bars (the test
+    config) numbered on from 0; 3/4 and free mode asked for mid-bar both take over on the
+    next bar line, where the /lmdm/bar says so, and bars keep counting."""
+    c = osc_client_factory(daemon.osc_port)
+    c.subscribe()
+    since = c.mark()
+    c.send("/lmdm/block_beats", 1.0)  # one-beat blocks: a switch is asked for mid-bar
+    c.send("/lmdm/play")
+    c.wait_for("/lmdm/bar", 10, where=lambda m: m.args[0] == 3, since=since)
+    c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] % 2 == 1,
+               since=c.mark())  # a block on the second beat of a 2/4 bar begins
+    c.send("/lmdm/beats_per_bar", 3)
+    c.send("/lmdm/mode", "free")
+    c.wait_for("/lmdm/bar", 10, where=lambda m: m.args[1] == 3, since=since)
+    later = c.mark()
+    c.wait_for("/lmdm/bar", 10, since=later)
+    c.wait_for("/lmdm/bar", 10, since=c.mark())
+    bars = [m for m in c.all("/lmdm/bar", since)]
+    numbers = [m.args[0] for m in bars]
+    assert numbers == list(range(len(numbers))), numbers
+    switch = next(i for i, m in enumerate(bars) if m.args[1] == 3)
+    assert all(m.args[1:] == (2, "accompany") for m in bars[:switch])
+    assert all(m.args[1:] == (3, "free") for m in bars[switch:])
+    stamps = [m.timetag for m in bars]
+    assert all(t is not None for t in stamps) and stamps == sorted(stamps)
+    gaps = np.diff(stamps)  # 240 bpm: 2/4 bars 0.5 s, 3/4 bars 0.75 s (to a period or so)
+    assert gaps[:switch - 1] == pytest.approx([0.5] * (switch - 1), abs=0.03)
+    assert gaps[switch:] == pytest.approx([0.75] * (len(gaps) - switch), abs=0.03)
