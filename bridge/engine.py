@@ -52,6 +52,9 @@ def midi_channel(stem: str, index: int) -> int:
 
 # --- settings: what the controls change, read when a block is planned -----------------
 
+MIN_BLOCK_BEATS = 0.25  # the shortest block (one grid frame at 4 per beat), cut short at a bar line too
+
+
 @dataclass
 class Settings:
     bpm: float = 120.0
@@ -89,7 +92,7 @@ class Settings:
     def block_length_in(self, mode: str, beats_per_bar: int | None = None) -> float:
         """block_length as it would be in `mode` (and a meter of `beats_per_bar`)."""
         if self.block_beats > 0:
-            return max(float(self.block_beats), 0.25)
+            return max(float(self.block_beats), MIN_BLOCK_BEATS)
         return 1.0 if mode == "accompany" else float(beats_per_bar or self.beats_per_bar)
 
     def controls(self) -> Controls:
@@ -181,7 +184,6 @@ class Planner:
     # planned slots remembered: delay mode reaches back two of its blocks (up to 2 x 32
     # beats), which after a switch from quarter-beat blocks spans 256 of them
     SLOT_MEMORY = 512
-    MIN_BEATS = 0.25  # a block cut short at a bar line keeps at least one grid frame
 
     def __init__(self, settings: Settings, cfg: EngineConfig, sample_rate: int, period: int):
         self.settings = settings
@@ -260,7 +262,7 @@ class Planner:
             mode = self.history[-1].mode  # the new mode waits for the bar line
         beats = st.block_length_in(mode, meter[0])
         waiting = mode != st.mode or meter[0] != self._asked_meter()
-        if beats > to_bar >= self.MIN_BEATS and (waiting or self._bar_aligned(beats, meter[0])):
+        if beats > to_bar >= MIN_BLOCK_BEATS and (waiting or self._bar_aligned(beats, meter[0])):
             beats = to_bar
         return mode, beats
 
