@@ -1789,7 +1789,7 @@
 					"numinlets": 1,
 					"numoutlets": 0,
 					"index": 4,
-					"comment": "other replies: /lmdm/meter/<stem> rms, /lmdm/ready, /lmdm/pong, /lmdm/value ...",
+					"comment": "other replies: /lmdm/meter/<stem> rms, /lmdm/bar bar beats_per_bar mode, /lmdm/ready, /lmdm/pong, /lmdm/value ...",
 					"patching_rect": [
 						840.0,
 						1290.0,
