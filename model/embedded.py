@@ -335,7 +335,7 @@ class EmbeddedGenerator:
         self.ends = []  # this block's NoteEnds (a re-plan, a bar cut short)
         self._emitted_before = len(self.emitted)  # notes of the buffered bar returned by earlier calls
         cut = self.stream.layout != "block_causal"  # the model's bars follow the engine's bar lines
-        if cut and self.buffered_frames and self._bar_line_at(block, controls, 0):
+        if cut and self.buffered_frames and self._to_bar_line(block, controls, 0)[1]:
             self._cut_bar(block, out, 0)
         if (self.replan and block.mode == "accompany" and 0 < self.buffered_frames < self.T
                 and self.stream.can_rewind):
@@ -356,26 +356,22 @@ class EmbeddedGenerator:
                 self._emitted_before = 0
             take = min(n - done, self.buffered_frames)
             if cut:
-                take = min(take, self._frames_to_bar_line(block, controls, done))
+                take = min(take, self._to_bar_line(block, controls, done)[0])
             out += self._take(take, done)
             done += take
-            if cut and done < n and self.buffered_frames and self._bar_line_at(block, controls, done):
+            if cut and done < n and self.buffered_frames and self._to_bar_line(block, controls, done)[1]:
                 self._cut_bar(block, out, done)
         self.last_ms = (time.perf_counter() - t0) * 1000.0
         return StemBlock(notes=to_events(out, self.fpb), audio=None, ends=self.ends)
 
     # -- internals ------------------------------------------------------------------------
-    def _bar_line_at(self, block: Block, controls: Controls, frame: int) -> bool:
-        """Frame `frame` of the engine block is on one of the engine's bar lines."""
-        bpb = max(int(controls.beats_per_bar), 1)
+    def _to_bar_line(self, block: Block, controls: Controls, frame: int) -> tuple[int, bool]:
+        """(grid frames from frame `frame` of the engine block to the engine's next bar line
+        after it, whether `frame` is on one)."""
+        bar = max(int(controls.beats_per_bar), 1) * self.fpb
         pos = controls.bar_position(block.start_beat + frame / self.fpb)[1]
-        return pos < 1e-6 or bpb - pos < 1e-6
-
-    def _frames_to_bar_line(self, block: Block, controls: Controls, frame: int) -> int:
-        """Grid frames from frame `frame` of the engine block to the next bar line after it."""
-        bpb = max(int(controls.beats_per_bar), 1)
-        pos = controls.bar_position(block.start_beat + frame / self.fpb)[1]
-        return max(1, int(round((bpb - pos) * self.fpb)))
+        left = int(round(bar - pos * self.fpb))
+        return (left, False) if 0 < left < bar else (bar, True)
 
     def _cut_bar(self, block: Block, out: list, at: int) -> None:
         """A bar line of the engine's meter comes before the model's bar ends (beats_per_bar
