@@ -744,15 +744,11 @@ class MidiClock:
             return None
         return line[0] + line[1] * float(index)
 
-    def next_bar(self, after: int, beats_per_bar: int, bpm: float) -> int | None:
+    def next_bar_tick(self, after: int, beats_per_bar: int, bpm: float) -> tuple[int, int] | None:
         """The first of the master's bar lines at or after frame `after`, counted in ticks
         since Start (tick 0 is the downbeat of bar 1; a Continue goes on counting), at `bpm`
-        from the last tick; None when no Start was seen."""
-        found = self.next_bar_tick(after, beats_per_bar, bpm)
-        return None if found is None else found[0]
-
-    def next_bar_tick(self, after: int, beats_per_bar: int, bpm: float) -> tuple[int, int] | None:
-        """next_bar's (frame, the bar line's tick index since Start)."""
+        from the last tick (or on the fitted tick grid) -> (its frame, its tick index since
+        Start); None when no Start was seen."""
         if self.start_frame is None:
             return None
         per_tick = 60.0 * self.sample_rate / (CLOCK_PPQN * bpm)

@@ -321,7 +321,7 @@ def test_midi_clock_tempo_start_stop_and_bar_lines():
     sr = 48000
     per_tick = 1200  # 100 bpm: 60 * 48000 / (24 * 100)
     c = MidiClock(sr)
-    assert c.bpm(0) is None and c.next_bar(0, 4, 100.0) is None  # nothing heard yet
+    assert c.bpm(0) is None and c.next_bar_tick(0, 4, 100.0) is None  # nothing heard yet
     assert c.feed(1000, MIDI_START) == "start"
     frames = [1000 + i * per_tick for i in range(30)]
     frames[10] += 300  # one tick late
@@ -331,9 +331,9 @@ def test_midi_clock_tempo_start_stop_and_bar_lines():
     assert c.song_ticks == 30
     # bar lines every 96 ticks from the first tick (bar 1's downbeat), at or after a frame
     bar = 96 * per_tick
-    assert c.next_bar(frames[-1], 4, 100.0) == 1000 + bar
-    assert c.next_bar(1000 + bar + 1, 4, 100.0) == 1000 + 2 * bar
-    assert c.next_bar(1000 + bar, 4, 100.0) == 1000 + bar
+    assert c.next_bar_tick(frames[-1], 4, 100.0)[0] == 1000 + bar
+    assert c.next_bar_tick(1000 + bar + 1, 4, 100.0)[0] == 1000 + 2 * bar
+    assert c.next_bar_tick(1000 + bar, 4, 100.0)[0] == 1000 + bar
     assert c.bpm(frames[-1] + sr) is None  # no tick for a second: stale
     assert c.feed(frames[-1] + 10, MIDI_STOP) == "stop" and not c.running
     for f in range(frames[-1] + per_tick, frames[-1] + 20 * per_tick, per_tick):
@@ -344,9 +344,9 @@ def test_midi_clock_tempo_start_stop_and_bar_lines():
     c.song_position(bytes((0xF2, 20, 0)))
     assert c.song_ticks == 120
     last = frames[-1] + 19 * per_tick
-    assert c.next_bar(last + 1, 4, 100.0) == last + (192 - 119) * per_tick
+    assert c.next_bar_tick(last + 1, 4, 100.0)[0] == last + (192 - 119) * per_tick
     c.song_position(bytes((0xF2, 0, 0)))  # back to the top: the next tick is bar 1's downbeat
-    assert c.next_bar(last + 1, 4, 100.0) == last + per_tick
+    assert c.next_bar_tick(last + 1, 4, 100.0)[0] == last + per_tick
     assert c.feed(frames[-1] + 20 * per_tick, MIDI_CONTINUE) == "continue" and c.running
     fast = MidiClock(sr)
     for i in range(10):
