@@ -169,7 +169,8 @@ class Planner:
     short at it; bars of the new meter count on from that bar line), and a block
     whose length is a bar multiple or a divisor of the bar that would start off the bar
     grid (block_beats changed mid-bar) is cut short at the next bar line, so later ones
-    start on it. Blocks of other lengths (3 beats in 4/4) run across bar lines as asked."""
+    start on it. Blocks of other lengths (3 beats in 4/4) run across bar lines as asked.
+    A master's meter change (rebar: a JACK transport's) takes over on the master's bar line."""
 
     MIN_SAME_LENGTH = 8  # steps at a block length before their own p99 sets the margin
     # steps remembered for the p99: 128 one-beat blocks are 32 s at 240 bpm (32 steps were
@@ -244,6 +245,28 @@ class Planner:
             return asked, self.next_beat - bars * asked
         return bpb, origin
 
+    def rebar(self, beats_per_bar: int, at: float) -> int:
+        """A master's meter changed on its own bar line, at the band's beat `at` (a JACK
+        transport's time signature, known only as it happens, so `at` may lie in blocks
+        already planned): bar lines from `at` on are at + k * beats_per_bar, with no wait
+        for the band's next bar line, and the settings' meter is the new one.  Bars count
+        on: returns the number of the bar that begins at `at`."""
+        bpb, origin = self.meter
+        bar = math.ceil((at - origin) / bpb - 1e-6)  # bars of the old meter begun before `at`
+        self.settings.beats_per_bar = int(beats_per_bar)
+        self.meter = (int(beats_per_bar), at - bar * int(beats_per_bar))
+        return bar
+
+    def beat_at(self, frame: float) -> float:
+        """The band's beat (since play) at absolute frame `frame`: within a planned slot
+        remembered, else extrapolated from the next block's start at the tempo set."""
+        for s in reversed(self.history):
+            if s.start <= frame < s.start + s.samples:
+                return s.start_beat + (frame - s.start) / s.samples * s.beats
+            if s.start + s.samples <= frame:
+                break
+        return self.next_beat + (frame - self.next_start) / self.frames_per_beat(self.settings.bpm)
+
     @staticmethod
     def _bar_aligned(beats: float, bpb: int) -> bool:
         """A block length that tiles the bar grid: a whole number of bars or of blocks per bar."""
@@ -298,7 +321,7 @@ class Planner:
         return int(math.ceil(frames * grid))
 
     # ---- delay mode's spans ---------------------------------------------------------------
-    def _frame_at(self, beat: float) -> tuple[int, Slot | None] | None:
+    def frame_at(self, beat: float) -> tuple[int, Slot | None] | None:
         """The absolute frame of a beat already planned (the next block's start included)
         and the slot it falls in; None if older than the slots remembered."""
         if abs(beat - self.next_beat) < 1e-6:
@@ -316,7 +339,7 @@ class Planner:
         b0 = self.next_beat - 2.0 * beats
         if b0 < -1e-6:
             return None
-        a, z = self._frame_at(b0), self._frame_at(self.next_beat - beats)
+        a, z = self.frame_at(b0), self.frame_at(self.next_beat - beats)
         if a is None or z is None or a[1] is None:
             return None
         return a[0], z[0], a[1]

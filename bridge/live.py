@@ -38,6 +38,12 @@ log = logging.getLogger(__name__)
 ALL_NOTES_OFF = 123  # MIDI CC
 
 
+def _meter(t) -> int | None:
+    """A transport's beats per bar as the band's meter (None: none published, or outside 1-16)."""
+    bpb = t.beats_per_bar
+    return int(round(bpb)) if bpb and 1 <= round(bpb) <= 16 else None
+
+
 class LiveEngine:
     """See the module docstring. `feedback` has broadcast(address, *args) and
     broadcast_bundle(messages, timetag) (the OscServer); `backend` is a JackBackend or
@@ -81,8 +87,10 @@ class LiveEngine:
         # the MIDI clock master's tick index where play began (beat 0): blocks end on its
         # beats while its clock runs; None when play did not start on a master's bar line
         self.clock_grid: int | None = None
-        # likewise the JACK transport's beat (since its bar 1) where play began
+        # likewise the JACK transport's beat (since its bar 1) where play began (moved by its
+        # relocations and meter changes: always the transport's beat at the band's beat 0)
         self.transport_grid: float | None = None
+        self.transport_meter: int | None = None  # the rolling transport's beats per bar, last seen
         self.monitor = Monitor(exchange, self.stems, self.sample_rate, cfg.osc.meter_hz, feedback,
                                self._error, recorder_factory, mix_channels=2 if cfg.audio.mix else 1)
         self._next_heartbeat = 0
@@ -201,15 +209,16 @@ class LiveEngine:
         clock_bpm = self.clock.bpm(now) if self.settings.follow_transport else None
         bar = None if t is not None or clock_bpm is None else self.clock.next_bar_tick(
             start, self.settings.beats_per_bar, clock_bpm)
-        self.clock_grid = self.transport_grid = None
+        self.clock_grid = self.transport_grid = self.transport_meter = None
         if bar is not None:  # a MIDI clock master that was started: start on its next bar line
             self.settings.bpm = round(clock_bpm, 2)
             start, self.clock_grid = bar
         elif t is not None and t.bpm:
-            # rolling JACK transport: start on its next bar line, in its meter (a meter change
-            # while playing is the performer's: /lmdm/beats_per_bar)
-            if t.beats_per_bar and 1 <= round(t.beats_per_bar) <= 16:
-                self.settings.beats_per_bar = int(round(t.beats_per_bar))
+            # rolling JACK transport: start on its next bar line, in its meter (and follow
+            # its meter changes: _follow_transport_meter)
+            self.transport_meter = _meter(t)
+            if self.transport_meter is not None:
+                self.settings.beats_per_bar = self.transport_meter
             fpb = self.planner.frames_per_beat(t.bpm)
             bpb = t.beats_per_bar or self.settings.beats_per_bar
             at = now if t.frame is None else t.frame  # the frame its position holds at
@@ -323,6 +332,7 @@ class LiveEngine:
             t = self._transport()
             if t is not None:
                 self.settings.bpm = float(min(max(t.bpm, 20.0), 300.0))
+                self._follow_transport_meter(t)
             elif self.settings.follow_transport:  # else a MIDI clock master's tempo, if one runs
                 clock_bpm = self.clock.bpm(self.heard)
                 if clock_bpm is not None and abs(clock_bpm - self.settings.bpm) >= 0.05:
@@ -365,6 +375,33 @@ class LiveEngine:
                                           "the next play")
         self.transport_grid = None if end is None else self.transport_grid + moved
         return end
+
+    def _follow_transport_meter(self, t) -> None:
+        """A rolling transport's new meter (a DAW's time signature change) is the band's.
+        In phase with the transport (play began on its bar line), the new bars begin on the
+        transport's bar line where the change happened: JACK tells of it only as it happens,
+        so the band learns it a period or so late, with blocks planned past it (they keep
+        their notes; the bar line there, announced in the old meter, is announced again).
+        Not in phase, the new meter takes over on the band's next bar line, as
+        /lmdm/beats_per_bar does.  A /lmdm/beats_per_bar while the transport keeps its
+        meter stands."""
+        bpb = _meter(t)
+        if bpb is None or bpb == self.transport_meter:
+            return
+        self.transport_meter = bpb
+        p = self.planner
+        if self.transport_grid is None or t.frame is None or t.beat is None:
+            self.settings.beats_per_bar = bpb
+            log.info("JACK transport: %d beats a bar from the band's next bar line", bpb)
+            return
+        bar_frame = t.frame - t.beat_in_bar * p.frames_per_beat(t.bpm)  # its bar began here
+        at = float(round(p.beat_at(bar_frame)))
+        bar = p.rebar(bpb, at)
+        self.transport_grid = (t.beat - t.beat_in_bar) - at
+        log.info("JACK transport: %d beats a bar from the band's beat %g (its bar %d)", bpb, at, bar)
+        found = p.frame_at(at)
+        if found is not None and found[1] is not None:  # already planned: announce it again
+            heapq.heappush(self.note_heap, (found[0], next(self._seq), [("/lmdm/bar", (bar, bpb, found[1].mode))]))
 
     def _on_master_beat(self, end: float, beats: float, bpm: float, bpb: float, master: str,
                         until: str) -> tuple[int | None, float]:

@@ -302,7 +302,7 @@ def _build_table() -> list[Address]:
                  "tempo, applied at the next block (ignored while following JACK transport or a MIDI clock)"),
         _setting("follow_transport", Arg("on", "bool"), True,
                  "follow an external master: the tempo and beat of JACK transport when it rolls with BBT "
-                 "(play starts on its bar line, in its meter), else of a MIDI clock on midi_in, whose Start "
+                 "(play starts on its bar line, in its meter, and its meter changes take over on its bar line), else of a MIDI clock on midi_in, whose Start "
                  "and Continue play (on its next bar line) and whose Stop stops"),
         _setting("beats_per_bar", Arg("beats", "int", 1, 16), 4,
                  "beats per bar. While playing, takes over on the next bar line, and bars count on from there"),

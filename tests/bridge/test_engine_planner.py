@@ -197,6 +197,24 @@ def test_a_new_beats_per_bar_mid_block_cuts_the_block_at_the_bar_line():
     assert nxt.controls.bar_position(7.0) == (2, 0.0)
 
 
+def test_a_masters_meter_change_takes_over_on_its_own_bar_line_already_planned():
+    """A JACK transport turns 3/4 on its bar line at the band's beat 8, which the band learns
+    after it planned beats 8 and 9 in 4/4: bar lines from beat 8 on are 8 + 3k at once (beat
+    11 begins a bar, not 12 or 14), bars count on (beat 8 begins bar 2), and
+    beat_at maps frames to beats through the slots planned and beyond them."""
+    p = planner(block_beats=1.0)
+    slots = [p.plan(0) for _ in range(10)]  # beats 0-9 in 4/4
+    fpb = p.frames_per_beat(120.0)
+    assert p.beat_at(slots[8].start) == 8.0 and p.beat_at(slots[8].start + fpb / 2) == 8.5
+    assert p.beat_at(p.next_start + 2 * fpb) == pytest.approx(12.0)  # past the slots: at the tempo
+    assert p.rebar(3, 8.0) == 2
+    assert p.settings.beats_per_bar == 3
+    more = [p.plan(0) for _ in range(4)]
+    assert [s.start_beat for s in more] == [10.0, 11.0, 12.0, 13.0]
+    assert [s.controls.bar_position(s.start_beat) for s in more] == [(2, 2.0), (3, 0.0), (3, 1.0), (3, 2.0)]
+    assert {s.controls.beats_per_bar for s in more} == {3}
+
+
 def test_delay_spans_keep_their_frames_across_a_tempo_change():
     p = planner(mode="delay")
     s0 = p.plan(0)

@@ -134,6 +134,23 @@ class TempoChangeMaster(TimebaseMaster):
         pos.tick = int((beats % 1.0) * 1920)
 
 
+class MeterChangeMaster(TempoChangeMaster):
+    """A timebase master at `bpm` in 4/4 up to its bar line at beat `change`, in `bpb2`
+    beats a bar from there on (bars counting on), as a DAW's time signature change."""
+
+    def __init__(self, server: str, bpm: float, change: float, bpb2: int):
+        self.meter_at, self.bpb2 = change, bpb2
+        super().__init__(server, bpm, bpm, change=1e9)
+
+    def _timebase(self, state, blocksize, pos, new_pos) -> None:
+        super()._timebase(state, blocksize, pos, new_pos)
+        rel = self.beat_at(pos.frame, pos.frame_rate) - self.meter_at
+        if rel >= 0:
+            pos.beats_per_bar = float(self.bpb2)
+            pos.bar = int(self.meter_at // 4) + int(rel // self.bpb2) + 1
+            pos.beat = int(rel % self.bpb2) + 1
+
+
 BUSY = {"engine": {"block_beats": 1.0, "beats_per_bar": 4}, "generation": {"model": "baseline", "density": 0.9}}
 
 
@@ -231,6 +248,49 @@ def test_a_transport_relocated_by_whole_bars_keeps_the_band_on_its_beat(jack_ser
         if master is not None:
             master.close()
         probe.close()
+        d.stop()
+
+
+@pytest.mark.slow
+def test_the_band_follows_a_meter_change_of_the_transport_on_its_bar_line(jack_server, tmp_path,
+                                                                         osc_client_factory):
+    """A transport in 4/4 at 150 bpm turns 3/4 on its bar line at beat 16 (bar 5): the band,
+    which learns of it as it happens, counts 3/4 bars from that very bar line on (bars 1.6 s
+    long before it, 1.2 s from it on; the bar there announced again in 3/4, its number kept)
+    and keeps every note on the transport's sixteenths within 12 frames, with no lock lost.
+    Before, the transport's beat count (its bars times its new meter) jumped by four beats,
+    the lock was dropped with a warning and the band played on in 4/4."""
+    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
+    master = None
+    try:
+        master = MeterChangeMaster(jack_server.name, 150.0, change=16.0, bpb2=3)
+        since = c.mark()
+        roll_and_play(master, c, blocks=26)
+        rate = float(master.client.samplerate)
+        ons = note_on_frames(probe)
+        beats = [master.beat_at(f - master.zero, rate) for f in ons]
+        assert min(beats) < 14.0 and max(beats) > 24.0, "notes before and after the change"
+        off = [abs(f - master.frame_of(round(b * 4) / 4, rate)) for f, b in zip(ons, beats)]
+        assert max(off) <= 12, sorted(off)[-5:]
+        assert "JACK transport moved" not in d.output()
+        bars: dict[int, tuple] = {}  # the band's bar number -> (beats a bar, timetag), as last said
+        for m in c.all("/lmdm/bar", since):
+            bars[m.args[0]] = (m.args[1], m.timetag)
+        numbers = sorted(bars)
+        assert numbers == list(range(len(numbers))) and len(numbers) >= 7, numbers
+        meters = [bars[n][0] for n in numbers]
+        first3 = meters.index(3)
+        assert meters[:first3] == [4] * first3 and meters[first3:] == [3] * (len(meters) - first3), meters
+        gaps = np.diff([bars[n][1] for n in numbers])  # the bar before each gap: 4/4 1.6 s, 3/4 1.2 s
+        assert gaps[:first3] == pytest.approx([1.6] * first3, abs=0.03)
+        assert gaps[first3:] == pytest.approx([1.2] * (len(gaps) - first3), abs=0.03)
+        since = c.mark()
+        c.send("/lmdm/get", "beats_per_bar")
+        assert c.wait_for("/lmdm/value", 5, since=since).args[1] == 3
+    finally:
+        for x in (master, probe):
+            if x is not None:
+                x.close()
         d.stop()
 
 
