@@ -709,9 +709,14 @@ class MidiClock:
     def song_position(self, data: bytes) -> None:
         """A Song Position Pointer (F2 lsb msb): the next tick is at that many sixteenths."""
         if len(data) >= 3:
-            self.song_ticks = ((data[2] & 0x7F) << 7 | (data[1] & 0x7F)) * (CLOCK_PPQN // 4)
+            to = ((data[2] & 0x7F) << 7 | (data[1] & 0x7F)) * (CLOCK_PPQN // 4)
+            if self.running and self.grid:  # the ticks keep their times, their count jumps:
+                jump = to - self.song_ticks  # the grid's line goes on, re-counted
+                self.grid = deque(((i + jump, f) for i, f in self.grid), maxlen=self.GRID_TICKS)
+            else:
+                self.grid.clear()
+            self.song_ticks = to
             self._counted = True
-            self.grid.clear()  # the indices jump
             if self.start_frame is None and self.ticks:
                 self.start_frame = self.ticks[-1]  # a grid to count the bar lines on
 

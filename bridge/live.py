@@ -358,7 +358,12 @@ class LiveEngine:
             return None
         end, moved = self._on_master_beat(f, beats, self.settings.bpm, self.settings.beats_per_bar,
                                           "MIDI clock", "its next Start")
-        self.clock_grid = None if end is None else self.clock_grid + int(round(moved * CLOCK_PPQN))
+        if end is None:
+            self.clock_grid = None
+        elif moved:  # a Song Position Pointer while running: the beat there on the master's grid
+            self.clock_grid += int(round(moved * CLOCK_PPQN))  # (not at the estimated tempo)
+            f = self.clock.tick_frame(self.clock_grid + CLOCK_PPQN * (p.next_beat + beats), self.heard)
+            end = end if f is None else int(round(f))
         return end
 
     def _transport_beat_end(self, t) -> int | None:

@@ -366,6 +366,16 @@ def test_midi_clock_tempo_start_stop_and_bar_lines():
     c.song_position(bytes((0xF2, 0, 0)))  # back to the top: the next tick is bar 1's downbeat
     assert c.next_bar_tick(last + 1, 4, 100.0)[0] == last + per_tick
     assert c.feed(frames[-1] + 20 * per_tick, MIDI_CONTINUE) == "continue" and c.running
+    # a Song Position Pointer while running (two bars ahead, no Stop / Continue): the ticks'
+    # grid is re-counted, not lost, so the master's beats are known at once
+    run = MidiClock(sr)
+    run.feed(0, MIDI_START)
+    for i in range(48):
+        run.feed(i * per_tick, MIDI_CLOCK)
+    assert run.tick_frame(96, 48 * per_tick) == pytest.approx(96 * per_tick)
+    run.song_position(bytes((0xF2, 8 + 32, 0)))  # the next tick (index 48, sixteenth 8) is sixteenth 40
+    assert run.song_ticks == 240
+    assert run.tick_frame(96 + 192, 48 * per_tick) == pytest.approx(96 * per_tick)
     fast = MidiClock(sr)
     for i in range(10):
         fast.feed(i * 500, MIDI_CLOCK)  # 240 bpm

@@ -309,6 +309,7 @@ class MidiClockMaster:
         self.started = False
         self.song: list[int] = []  # frames of the ticks sent since the last Start (tick 0, 1, ...)
         self.pending: list[int] = []  # realtime bytes to send at the next period
+        self.jump = 0  # sixteenths a Song Position Pointer is to move ahead, sent while running
         self.lock = threading.Lock()
         self.client.set_process_callback(self._process)
         self.client.activate()
@@ -329,6 +330,10 @@ class MidiClockMaster:
                 self.started, self.song = True, []
             elif status == 0xFC:
                 self.started = False
+        if self.jump and self.started and len(self.song) % 6 == 0:  # the next tick is a sixteenth
+            to = len(self.song) // 6 + self.jump
+            self.out.write_midi_event(0, bytes((0xF2, to & 0x7F, to >> 7)))
+            self.jump = 0
         if self.next_tick is None:
             self.next_tick = float(frame)
         while self.next_tick < frame + n:
@@ -396,6 +401,45 @@ def test_the_band_plays_in_phase_with_a_midi_clock_master(jack_server, tmp_path,
         assert len(late) >= 4, "the baseline plays notes in beats 24 and 25"
         off = [float(np.min(np.abs(sixteenths - f))) for f in late]
         assert max(off) <= 3, off
+    finally:
+        for x in (master, probe):
+            if x is not None:
+                x.close()
+        d.stop()
+
+
+@pytest.mark.slow
+def test_a_song_position_by_whole_bars_while_the_clock_runs_keeps_the_band_on_its_beat(
+        jack_server, tmp_path, osc_client_factory):
+    """The master jumps two bars ahead while its clock runs (a Song Position Pointer with no
+    Stop / Continue, as some DAWs send at a loop's end): its ticks keep their times and only
+    their count jumps, so the band keeps its lock on the master's new bar lines (no warning)
+    and its notes on the master's sixteenths within 3 frames from two beats after the jump.
+    The block at the jump used to end where the jump's beats fell at the tempo estimated from
+    whole-frame ticks (122.95 bpm here, not on the master's grid): notes up to 38 frames off."""
+    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
+    master = None
+    try:
+        master = MidiClockMaster(jack_server.name, d.client_name, 123.0)
+        time.sleep(0.3)
+        since = c.mark()
+        master.send(0xFA)  # Start
+        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 6, since=since)
+        with master.lock:
+            master.jump = 2 * 16
+        deadline = time.monotonic() + 5
+        while master.jump and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert master.jump == 0, "the Song Position Pointer was sent"
+        jumped = len(master.song)  # about the tick it came before
+        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 20, since=c.mark())
+        song = list(master.song)
+        late = [f for f in note_on_frames(probe) if f >= song[jumped + 2 * 24]]
+        assert len(late) >= 8
+        sixteenths = np.asarray(song[::6], np.float64)
+        off = [float(np.min(np.abs(sixteenths - f))) for f in late]
+        assert max(off) <= 3, sorted(off)[-5:]
+        assert "MIDI clock moved" not in d.output()
     finally:
         for x in (master, probe):
             if x is not None:
