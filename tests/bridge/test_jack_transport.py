@@ -348,6 +348,28 @@ class MidiClockMaster:
         self.client.close()
 
 
+def started_clock_master(jack_server, d, c, bpm: float, blocks: int) -> MidiClockMaster:
+    """A MIDI clock master at `bpm` on the band's midi_in, its clock running a while before
+    its Start; returns once the band it started played `blocks` blocks."""
+    master = MidiClockMaster(jack_server.name, d.client_name, bpm)
+    try:
+        time.sleep(0.3)
+        since = c.mark()
+        master.send(0xFA)  # Start
+        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= blocks, since=since)
+    except BaseException:
+        master.close()
+        raise
+    return master
+
+
+def off_the_sixteenths(song: list[int], frames: list[int]) -> list[float]:
+    """Frames from each of `frames` to the nearest sixteenth (every 6th tick since Start) of a
+    master's song (tick frames; a whole-sixteenth Song Position Pointer keeps that phase)."""
+    sixteenths = np.asarray(song[::6], np.float64)
+    return [float(np.min(np.abs(sixteenths - f))) for f in frames]
+
+
 @pytest.mark.slow
 def test_a_midi_clock_master_sets_the_tempo_and_starts_and_stops_the_band(daemon, osc_client_factory):
     c = osc_client_factory(daemon.osc_port)
@@ -387,19 +409,14 @@ def test_the_band_plays_in_phase_with_a_midi_clock_master(jack_server, tmp_path,
     d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
     master = None
     try:
-        master = MidiClockMaster(jack_server.name, d.client_name, 123.0)
-        time.sleep(0.3)
-        since = c.mark()
-        master.send(0xFA)  # Start
-        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 26, since=since)
+        master = started_clock_master(jack_server, d, c, 123.0, blocks=26)
         ons = note_on_frames(probe)
         song = list(master.song)
         assert len(song) > 24 * 26
-        sixteenths = np.asarray(song[::6], np.float64)
         beat24 = song[24 * 24]
         late = [f for f in ons if beat24 <= f < song[24 * 26]]
         assert len(late) >= 4, "the baseline plays notes in beats 24 and 25"
-        off = [float(np.min(np.abs(sixteenths - f))) for f in late]
+        off = off_the_sixteenths(song, late)
         assert max(off) <= 3, off
     finally:
         for x in (master, probe):
@@ -420,11 +437,7 @@ def test_a_song_position_by_whole_bars_while_the_clock_runs_keeps_the_band_on_it
     d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
     master = None
     try:
-        master = MidiClockMaster(jack_server.name, d.client_name, 123.0)
-        time.sleep(0.3)
-        since = c.mark()
-        master.send(0xFA)  # Start
-        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 6, since=since)
+        master = started_clock_master(jack_server, d, c, 123.0, blocks=6)
         with master.lock:
             master.jump = 2 * 16
         deadline = time.monotonic() + 5
@@ -436,8 +449,7 @@ def test_a_song_position_by_whole_bars_while_the_clock_runs_keeps_the_band_on_it
         song = list(master.song)
         late = [f for f in note_on_frames(probe) if f >= song[jumped + 2 * 24]]
         assert len(late) >= 8
-        sixteenths = np.asarray(song[::6], np.float64)
-        off = [float(np.min(np.abs(sixteenths - f))) for f in late]
+        off = off_the_sixteenths(song, late)
         assert max(off) <= 3, sorted(off)[-5:]
         assert "MIDI clock moved" not in d.output()
     finally:
