@@ -46,7 +46,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--inputs", type=int, metavar="N", help="number of audio inputs (default 2)")
     p.add_argument("--autoconnect", action="store_true", default=None,
                    help="connect system capture -> in_*, mix -> system playback")
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging (the daemon's own: each planned block, ...)")
     p.add_argument("--stats-json", metavar="FILE", help=argparse.SUPPRESS)  # for lmdm bench bridge
     p.epilog = ("Control it over OSC (see docs/osc.md): /lmdm/subscribe, then /lmdm/play. "
                 "Ctrl-C stops it and disconnects its ports.")
@@ -288,9 +288,15 @@ _SETTINGS = {"bpm", "beats_per_bar", "block_beats", "mode", "follow_transport", 
              "guidance", "temperature", "density", "groove", "seed", "context_beats", "input/gain"}
 
 
+OWN_LOGGERS = ("lmdm", "bridge", "model")  # what -v turns to debug
+
+
 def main(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="lmdm: %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(level=logging.INFO, format="lmdm: %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    if args.verbose:  # our own debug lines; a library's (numba's compiler: thousands) stay at INFO
+        for name in OWN_LOGGERS:
+            logging.getLogger(name).setLevel(logging.DEBUG)
     try:
         cfg = load_config(args.config, overrides_from_args(args))
     except ConfigError as exc:

@@ -339,6 +339,9 @@ class LiveEngine:
                     self.settings.bpm = round(clock_bpm, 2)
             end = self._transport_beat_end(t) if t is not None else self._clock_beat_end()
             slot = self.planner.plan(self.origin, end_at=end)
+            log.debug("block %d: beat %g + %g (%s, %.2f bpm) at frame %d, %d frames; margin %d",
+                      slot.index, slot.start_beat, slot.beats, slot.mode, slot.bpm, slot.start, slot.samples,
+                      slot.margin)
             self._schedule_bars(slot)
             self.midi.add_clock(slot.start, slot.samples, slot.bpm, self.sample_rate)  # clock out, if on
             job = Job(slot)

@@ -113,3 +113,24 @@ def test_bar_messages_say_when_a_new_meter_and_mode_take_over(daemon, osc_client
     gaps = np.diff(stamps)  # 240 bpm: 2/4 bars 0.5 s, 3/4 bars 0.75 s (to a period or so)
     assert gaps[:switch - 1] == pytest.approx([0.5] * (switch - 1), abs=0.03)
     assert gaps[switch:] == pytest.approx([0.75] * (len(gaps) - switch), abs=0.03)
+
+
+@pytest.mark.slow
+def test_verbose_logs_the_daemons_debug_lines_and_not_the_libraries(jack_server, tmp_path, osc_client_factory):
+    """-v: each planned block in the log (debug), while the embedded model's feature code
+    (librosa, which compiles with numba at import) adds none of numba's thousands of debug
+    lines."""
+    from daemonkit import start_daemon
+    d = start_daemon(jack_server, tmp_path, {"engine": {"block_beats": 1.0, "bpm": 240.0}},
+                     extra=("-v", "--model", "default"))
+    try:
+        c = osc_client_factory(d.osc_port)
+        c.subscribe()
+        since = c.mark()
+        c.send("/lmdm/play")
+        c.wait_for("/lmdm/status", 30, where=lambda m: m.args[0] == "playing" and m.args[4] >= 3, since=since)
+        out = d.output()
+        assert "DEBUG bridge.live: block 2: beat 2 + 1 (accompany, 240.00 bpm)" in out
+        assert not [line for line in out.splitlines() if "DEBUG" in line and "numba" in line]
+    finally:
+        d.stop()
