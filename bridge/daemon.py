@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -183,6 +184,8 @@ class Daemon:
         name = addr.removeprefix("/lmdm/")
         if name in ("play", "stop", "reset"):
             self.engine.submit(name)
+        elif name == "tap":
+            self.engine.submit("tap", time.monotonic())  # stamped as it arrives
         elif name.startswith("stem/"):
             _, stem, what = name.split("/")
             self._stem_control(stem, what, args[0])

@@ -679,6 +679,34 @@ class MidiSchedule:
         return offs
 
 
+class TapTempo:
+    """Tap tempo (/lmdm/tap): the tempo of a performer's taps, from their arrival times in
+    seconds. Two taps give a tempo, more refine it: the median of the last MAX_INTERVALS
+    intervals, so one tap off the beat moves it little. A pause longer than a beat at 20
+    bpm starts a new count; a tap within DEBOUNCE_S of the last one (a bouncing button, a
+    double click) is ignored."""
+
+    MAX_INTERVALS = 4
+    MAX_GAP_S = 3.0  # 20 bpm
+    DEBOUNCE_S = 0.1
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque(maxlen=self.MAX_INTERVALS + 1)
+
+    def tap(self, t: float) -> float | None:
+        """A tap at time `t` (seconds) -> the tempo in bpm (20..300, to 0.01), None after a
+        first tap."""
+        if self.times and t - self.times[-1] < self.DEBOUNCE_S and t >= self.times[-1]:
+            return None
+        if self.times and not 0.0 < t - self.times[-1] <= self.MAX_GAP_S:
+            self.times.clear()
+        self.times.append(float(t))
+        if len(self.times) < 2:
+            return None
+        interval = float(np.median(np.diff(np.asarray(self.times))))
+        return round(min(max(60.0 / interval, 20.0), 300.0), 2)
+
+
 class MidiClock:
     """An external MIDI clock on midi_in (a DAW or a drum machine as master): its tempo and
     its Start / Continue / Stop. Fed the frame of every realtime byte; used from one thread.

@@ -28,7 +28,7 @@ import numpy as np
 from bridge.config import Config
 from bridge.backend import BackendError
 from bridge.engine import (CLOCK_PPQN, MIDI_SONG_POSITION, MIDI_STOP, LoadGuard, MidiClock, MidiSchedule, Planner,
-                           Settings, Slot, SlotOutput, Voice, end_frames, midi_channel, note_frames)
+                           Settings, Slot, SlotOutput, TapTempo, Voice, end_frames, midi_channel, note_frames)
 from bridge.monitor import Monitor
 from bridge.worker import Job, Worker
 from model.api import MidiEvent
@@ -81,6 +81,7 @@ class LiveEngine:
         self.note_heap: list = []  # (frame, seq, messages) /lmdm/note bundles to send
         self._seq = itertools.count()
         self._midi_pending: list[tuple[int, bytes]] = []  # MIDI in events ahead of the audio
+        self.tap = TapTempo()  # /lmdm/tap
         self.clock = MidiClock(self.sample_rate)  # a MIDI clock master on midi_in (follow_transport)
         self._clock_actions: list[str] = []  # its Start / Continue / Stop, done after the input
         self._clock_in_ignored = False  # warned once that midi_in's clock is not followed
@@ -114,7 +115,8 @@ class LiveEngine:
 
     def submit(self, kind: str, *args) -> None:
         """A control for the engine thread: ("osc", address, args), ("play",), ("stop",),
-        ("reset",), ("swap", generator, name), ("program", stem, n), ("record", name|0)."""
+        ("reset",), ("tap", seconds), ("swap", generator, name), ("program", stem, n),
+        ("record", name|0)."""
         self.controls.put((kind, *args))
         self.wake.set()
 
@@ -177,6 +179,12 @@ class LiveEngine:
                 self._play()
             elif kind == "stop":
                 self._stop()
+            elif kind == "tap":
+                bpm = self.tap.tap(cmd[1])
+                if bpm is not None:
+                    self.settings.apply("/lmdm/bpm", (bpm,))
+                    log.info("tap tempo: %.2f bpm", bpm)
+                    self._status()
             elif kind == "reset":
                 self.worker.put("reset")
                 self.origin = self.heard

@@ -292,6 +292,9 @@ def _build_table() -> list[Address]:
         _action("play", "start generating (audio I/O always runs)"),
         _action("stop", "stop generating; the stems play silence"),
         _action("reset", "forget the context (cache and history) at the next block"),
+        _action("tap", "tap tempo: send one per beat; from the second on, the tempo of the last "
+                "taps (the median of up to 4 intervals) is set as /lmdm/bpm sets it; a pause over "
+                "3 s starts a new count, taps under 0.1 s apart count once"),
         _setting("mode", Arg("mode", "choice", choices=api.MODES), "accompany",
                  "accompany: answer the live input; delay: re-voice each block one block "
                  "later; free: ignore the input. Takes over on the next bar line"),

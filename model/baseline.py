@@ -38,24 +38,45 @@ STEPS = (-1, 1, 1, 2, -2)  # the lead's walk over chord tones: mostly up, some l
 _PC = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 
 
+# the church modes /lmdm/key takes besides major and minor (bridge/osc_table.KEY_MODES),
+# as intervals from the tonic; ionian and aeolian are major and minor
+MODES = {"ionian": "major", "aeolian": "minor", "dorian": (0, 2, 3, 5, 7, 9, 10),
+         "phrygian": (0, 1, 3, 5, 7, 8, 10), "lydian": (0, 2, 4, 6, 7, 9, 11),
+         "mixolydian": (0, 2, 4, 5, 7, 9, 10), "locrian": (0, 1, 3, 5, 6, 8, 10)}
+
+
 def parse_key(text: str | None) -> tuple[int, str] | None:
-    """"C minor" / "F# major" / "Bb" / "a" / "Ebm" -> (tonic pitch class, "major"|"minor").
+    """"C minor" / "F# major" / "Bb" / "a" / "Ebm" / "D dorian" -> (tonic pitch class, mode):
+    "major", "minor" or a church mode of MODES (ionian and aeolian read as major and minor).
 
     A bare lowercase letter means minor (as in chord charts); None or "" -> None.
     Raises ValueError naming the text when it is not a key.
     """
     if text is None or not text.strip():
         return None
-    m = re.fullmatch(r"\s*([A-Ga-g])\s*([#b♯♭]?)\s*(maj(?:or)?|min(?:or)?|m)?\s*", text)
-    if not m:
-        raise ValueError(f"not a key: {text!r} (expected e.g. 'C minor', 'F# major', 'Bb')")
-    letter, acc, mode = m.groups()
+    m = re.fullmatch(r"\s*([A-Ga-g])\s*([#b♯♭]?)\s*(maj(?:or)?|min(?:or)?|m|[A-Za-z]+)?\s*", text)
+    mode = (m.group(3) or "").lower() if m else ""
+    if not m or (mode and not re.fullmatch(r"maj(?:or)?|min(?:or)?|m", mode) and mode not in MODES):
+        raise ValueError(f"not a key: {text!r} (expected e.g. 'C minor', 'F# major', 'Bb', 'D dorian')")
+    letter, acc = m.group(1), m.group(2)
     pc = (_PC[letter.lower()] + {"#": 1, "♯": 1, "b": -1, "♭": -1, "": 0}[acc]) % 12
-    if mode:
-        quality = "major" if mode.lower().startswith("maj") else "minor"
+    if mode in MODES:
+        mode = MODES[mode] if isinstance(MODES[mode], str) else mode
+    elif mode:
+        mode = "major" if mode.startswith("maj") else "minor"
     else:
-        quality = "minor" if letter.islower() else "major"
-    return pc, quality
+        mode = "minor" if letter.islower() else "major"
+    return pc, mode
+
+
+def _mode_intervals(mode: str) -> tuple[int, ...]:
+    return MAJOR if mode == "major" else MINOR if mode == "minor" else MODES[mode]
+
+
+def _minor_mode(mode: str) -> bool:
+    """A mode whose tonic triad is minor (its third is a minor third): minor, dorian,
+    phrygian, locrian."""
+    return 3 in _mode_intervals(mode)
 
 
 @dataclass(frozen=True)
@@ -80,18 +101,28 @@ CHORDS, TEMPLATES = _templates()  # 24 triads, (24, 12) unit templates
 
 
 def diatonic(key: tuple[int, str]) -> list[Chord]:
-    tonic, quality = key
-    if quality == "major":
+    """The major and minor triads of the key (minor: V major too; a church mode: those built
+    on its degrees, so D dorian has G major and no B flat)."""
+    tonic, mode = key
+    if mode == "major":
         degrees = [(0, False), (2, True), (4, True), (5, False), (7, False), (9, True)]
-    else:
+    elif mode == "minor":
         degrees = [(0, True), (3, False), (5, True), (7, True), (7, False), (8, False), (10, False)]
+    else:
+        sc = MODES[mode]
+        degrees = []
+        for i, root in enumerate(sc):
+            third, fifth = (sc[(i + 2) % 7] - root) % 12, (sc[(i + 4) % 7] - root) % 12
+            if fifth == 7 and third in (3, 4):
+                degrees.append((root, third == 3))
     return [Chord((tonic + d) % 12, m) for d, m in degrees]
 
 
 def scale(key: tuple[int, str] | None, chord: Chord) -> tuple[int, ...]:
     """Pitch classes lead passing tones may use: the key's scale, else the chord's own."""
-    tonic, minor = (key[0], key[1] == "minor") if key else (chord.root, chord.minor)
-    return tuple(sorted((tonic + s) % 12 for s in (MINOR if minor else MAJOR)))
+    if key is None:
+        return tuple(sorted((chord.root + s) % 12 for s in (MINOR if chord.minor else MAJOR)))
+    return tuple(sorted((key[0] + s) % 12 for s in _mode_intervals(key[1])))
 
 
 @dataclass
@@ -220,12 +251,20 @@ class BaselineGenerator:
 
     @staticmethod
     def _default_chord(block: Block, key: tuple[int, str] | None) -> Chord:
-        tonic, quality = key if key else (0, "major")
+        tonic, mode = key if key else (0, "major")
         degree = DEFAULT_PROGRESSION[block.index % len(DEFAULT_PROGRESSION)]
-        if quality == "minor":  # i VII VI iv... keep it simple: i v VI iv
-            return [Chord(tonic, True), Chord((tonic + 7) % 12, True), Chord((tonic + 8) % 12, False),
-                    Chord((tonic + 5) % 12, True)][block.index % 4]
-        return Chord((tonic + degree) % 12, degree == 9)
+        if _minor_mode(mode):  # i VII VI iv... keep it simple: i v VI iv
+            chord = [Chord(tonic, True), Chord((tonic + 7) % 12, True), Chord((tonic + 8) % 12, False),
+                     Chord((tonic + 5) % 12, True)][block.index % 4]
+        else:
+            chord = Chord((tonic + degree) % 12, degree == 9)
+        if mode in ("major", "minor"):
+            return chord
+        # a church mode: the triad of the mode on that root (mixolydian's v is minor, dorian's
+        # IV major), else the tonic's
+        fits = diatonic(key)
+        return next((c for c in fits if c.root == chord.root and c.minor == chord.minor),
+                    next((c for c in fits if c.root == chord.root), fits[0]))
 
     # -- playing -------------------------------------------------------------------------
     def generate(self, block: Block, controls: Controls) -> StemBlock:

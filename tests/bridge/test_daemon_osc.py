@@ -3,6 +3,9 @@ bad input with /lmdm/error while it keeps serving, and Ctrl-C stops it cleanly."
 from __future__ import annotations
 
 import struct
+import time
+
+import pytest
 
 from oscfuzz import bundle, message, ntp  # tests/bridge/oscfuzz.py
 
@@ -92,6 +95,26 @@ def test_settings_read_back_and_stems_controls(daemon, osc_client_factory):
     since = c.mark()
     c.send("/lmdm/get", "state")
     assert c.wait_for("/lmdm/value", since=since).args == ("state", "stopped")
+
+
+def test_taps_set_the_tempo_as_they_arrive(daemon, osc_client_factory):
+    """Four /lmdm/tap 0.4 s apart: the tempo becomes 150 bpm (the test config's 240 before),
+    in /lmdm/get and in the status of the blocks that follow."""
+    c = osc_client_factory(daemon.osc_port)
+    c.subscribe()
+    since = c.mark()
+    c.send("/lmdm/play")
+    c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[1] == 240.0, since=since)
+    t0 = time.monotonic()
+    for i in range(4):
+        time.sleep(max(0.0, t0 + 0.4 * i - time.monotonic()))
+        c.send("/lmdm/tap")
+    since = c.mark()
+    c.send("/lmdm/get", "bpm")
+    assert c.wait_for("/lmdm/value", since=since).args[1] == pytest.approx(150.0, abs=1.0)
+    since = c.mark()
+    m = c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[1] != 240.0, since=since)
+    assert m.args[1] == pytest.approx(150.0, abs=1.0)
 
 
 def _load_model(c, name: str, answer: str = "/lmdm/ready", timeout: float = 30):

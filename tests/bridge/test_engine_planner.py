@@ -469,3 +469,28 @@ def test_load_guard_halves_the_steps_of_a_model_too_slow_for_its_blocks():
     for _ in range(LoadGuard.WINDOW):
         off.record(0.5, block, 8, sr)
     assert off.shed(st) is None and st.steps == 8
+
+
+def test_tap_tempo_takes_the_median_of_the_last_taps():
+    """Two taps give a tempo, one tap off the beat moves the median little, a pause over 3 s
+    starts a new count, a bounce within 0.1 s counts once, the range is 20-300 bpm."""
+    from bridge.engine import TapTempo
+    tap = TapTempo()
+    assert tap.tap(10.0) is None
+    assert tap.tap(10.5) == 120.0
+    assert tap.tap(10.55) is None  # a bounce: ignored
+    assert tap.tap(11.0) == 120.0
+    assert tap.tap(11.6) == 120.0  # late by 0.1 s: intervals 0.5 0.5 0.6 -> median 0.5
+    assert tap.tap(12.1) == 120.0
+    for t in (12.6, 13.1, 13.6):  # steady at 0.5 s
+        tap.tap(t)
+    assert tap.tap(14.0) == 120.0 and tap.tap(14.4) == pytest.approx(60 / 0.45, abs=0.01)  # 0.5 0.5 0.4 0.4
+    assert tap.tap(14.8) == 150.0  # the new tempo wins once most intervals have it
+    assert tap.tap(20.0) is None  # a pause: a new count
+    assert tap.tap(20.8) == 75.0
+    slow = TapTempo()
+    slow.tap(0.0)
+    assert slow.tap(2.9) == 20.69 and TapTempo.MAX_GAP_S == 3.0
+    fast = TapTempo()
+    fast.tap(0.0)
+    assert fast.tap(0.15) == 300.0  # 400 bpm asked: the range's top

@@ -72,6 +72,28 @@ def test_parse_key():
     assert parse_key(None) is None and parse_key("") is None
     with pytest.raises(ValueError, match="H dorian"):
         parse_key("H dorian")
+    # every mode /lmdm/key takes (bridge/osc_table.KEY_MODES, as the table writes them)
+    from bridge.osc_table import KEY_MODES
+    from bridge.osc_table import parse_key as osc_key
+    for mode in KEY_MODES:
+        assert parse_key(osc_key(f"f# {mode}")) == (6, mode)
+    assert parse_key("A aeolian") == (9, "minor") and parse_key("G Ionian") == (7, "major")
+    with pytest.raises(ValueError, match="C blues"):
+        parse_key("C blues")
+
+
+@pytest.mark.parametrize("key, tones, roots", [
+    ("D dorian", {2, 4, 5, 7, 9, 11, 0}, [2, 9, 2, 7]),  # i v (VI: none) IV, with B natural
+    ("C mixolydian", {0, 2, 4, 5, 7, 9, 10}, [0, 7, 9, 5]),  # I v vi IV, with B flat
+])
+def test_free_mode_plays_in_a_church_mode(key, tones, roots):
+    """/lmdm/key "D dorian" used to make every block raise (the baseline read major and minor
+    only): now the default progression takes the mode's triads and every pitched note is in
+    the mode."""
+    blocks = run(create(SR), Controls(seed=0, key=key, density=0.8), blocks=4, mode="free")
+    assert [next(n.pitch % 12 for n in b.notes if n.stem == "bass") for b in blocks] == roots
+    for b in blocks:
+        assert all(n.pitch % 12 in tones for n in b.notes if n.stem != "drums"), key
 
 
 @pytest.mark.parametrize("density", [0.2, 0.5, 1.0])

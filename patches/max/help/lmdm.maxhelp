@@ -2272,6 +2272,39 @@
 					],
 					"id": "obj-134"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "tap",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						90.0,
+						196.0,
+						33.0,
+						22.0
+					],
+					"id": "obj-135"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "comment",
+					"text": "<- tap tempo: one per beat",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						130.0,
+						196.0,
+						190.0,
+						20.0
+					],
+					"id": "obj-136"
+				}
 			}
 		],
 		"lines": [
@@ -2975,6 +3008,18 @@
 				"patchline": {
 					"source": [
 						"obj-134",
+						0
+					],
+					"destination": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-135",
 						0
 					],
 					"destination": [

@@ -405,16 +405,17 @@
 			{
 				"box": {
 					"maxclass": "newobj",
-					"text": "route play stop reset",
-					"numinlets": 4,
-					"numoutlets": 4,
+					"text": "route play stop reset tap",
+					"numinlets": 5,
+					"numoutlets": 5,
 					"patching_rect": [
 						100.0,
 						340.0,
-						159.0,
+						183.0,
 						22.0
 					],
 					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -1940,6 +1941,24 @@
 					],
 					"id": "obj-104"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "/lmdm/tap",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						460.0,
+						380.0,
+						70.0,
+						22.0
+					],
+					"id": "obj-105"
+				}
 			}
 		],
 		"lines": [
@@ -2331,7 +2350,7 @@
 				"patchline": {
 					"source": [
 						"obj-21",
-						3
+						4
 					],
 					"destination": [
 						"obj-25",
@@ -3615,6 +3634,30 @@
 				"patchline": {
 					"source": [
 						"obj-104",
+						0
+					],
+					"destination": [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-21",
+						3
+					],
+					"destination": [
+						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-105",
 						0
 					],
 					"destination": [
