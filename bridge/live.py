@@ -297,7 +297,7 @@ class LiveEngine:
             audio = chunk * np.float32(self.settings.input_gain)  # a copy the worker keeps
         self.worker.put("observe", audio, self._midi_for(start, n))
         self.heard = start + n
-        self.monitor.consume(start, chunk)
+        self.monitor.consume(start, chunk, self.settings.input_gain)
 
     def _midi_for(self, start: int, n: int) -> list[MidiEvent]:
         for t, data in self.ex.midi_in.pop_all():

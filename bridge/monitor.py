@@ -30,15 +30,20 @@ class Monitor:
         self.mix_channels = mix_channels
         self.meter_every = max(1, int(sample_rate / meter_hz))  # frames between meter messages
         self._meter_sum = np.zeros(len(stems), np.float64)
+        self._input_sum = np.zeros(0, np.float64)  # per input port
         self._meter_n = 0
         self._peek = np.zeros((len(stems) + 1, 1 << 14), np.float32)  # (stems + dry, frames)
         self.recorder = None
         self.record_name = ""
         self._rec_start = 0  # absolute frame of the recording's time zero
 
-    def consume(self, start: int, chunk: np.ndarray) -> None:
-        """chunk (n, inputs): the input frames [start, start + n) just consumed."""
+    def consume(self, start: int, chunk: np.ndarray, input_gain: float = 1.0) -> None:
+        """chunk (n, inputs): the input frames [start, start + n) just consumed, as the ports
+        received them (the input meter shows them times input_gain, as the model hears them)."""
         done, n = 0, chunk.shape[0]
+        if self._input_sum.shape[0] != chunk.shape[1]:
+            self._input_sum = np.zeros(chunk.shape[1], np.float64)
+        self._input_sum += np.einsum("ij,ij->j", chunk, chunk, dtype=np.float64) * float(input_gain) ** 2
         while done < n:
             m = min(n - done, self._peek.shape[1])
             peek = self._peek[:, :m]
@@ -56,7 +61,11 @@ class Monitor:
             levels = np.sqrt(self._meter_sum / self._meter_n)
             for stem, level in zip(self.stems, levels):
                 self.feedback.broadcast(f"/lmdm/meter/{stem}", float(level))
+            if self._input_sum.shape[0]:
+                inputs = np.minimum(np.sqrt(self._input_sum / self._meter_n), 1.0)
+                self.feedback.broadcast("/lmdm/meter/input", *(float(x) for x in inputs))
             self._meter_sum[:] = 0.0
+            self._input_sum[:] = 0.0
             self._meter_n = 0
 
     # recording ---------------------------------------------------------------------

@@ -365,6 +365,8 @@ def _build_table() -> list[Address]:
     ]
     t += [_feedback(f"meter/{stem}", "f", f"{stem} output RMS 0..1, ~20 Hz (to subscribers)")
           for stem in api.STEMS]
+    t += [_feedback("meter/input", "f ...", "input RMS 0..1 per input port (in_1, in_2, ...) as the model "
+                    "hears it (after /lmdm/input/gain), ~20 Hz, while there are input ports (to subscribers)")]
     t += [
         _feedback("note", "s i i f", "stem pitch velocity duration_ms, as each note starts "
                   "(a bundle whose timetag is the note start; to subscribers)"),

@@ -134,3 +134,27 @@ def test_verbose_logs_the_daemons_debug_lines_and_not_the_libraries(jack_server,
         assert not [line for line in out.splitlines() if "DEBUG" in line and "numba" in line]
     finally:
         d.stop()
+
+
+@pytest.mark.slow
+def test_the_input_meter_shows_what_the_model_hears(daemon, osc_client_factory, probe_factory):
+    """A 0.5 sine into in_1, nothing into in_2: /lmdm/meter/input says 0.354 (its RMS) and 0,
+    stopped or playing (a soundcheck); after /lmdm/input/gain 2, 0.707."""
+    c = osc_client_factory(daemon.osc_port)
+    c.subscribe()
+    probe_factory(daemon.jack_server.name, daemon.client_name, freq=220.0, amp=0.5, watch=("mix_L",))
+    time.sleep(0.3)  # the probe's sine reaches the ports
+    since = c.mark()
+    c.wait_for("/lmdm/meter/input", 5, since=since)
+    time.sleep(0.3)
+    levels = [m.args for m in c.all("/lmdm/meter/input", since)][1:]  # the first may straddle the start
+    assert levels and all(len(a) == 2 for a in levels)
+    assert [a[0] for a in levels] == pytest.approx([0.5 / np.sqrt(2)] * len(levels), abs=0.01)
+    assert all(a[1] == 0.0 for a in levels)
+    c.send("/lmdm/input/gain", 2.0)
+    c.ping()
+    time.sleep(0.2)
+    since = c.mark()
+    m = c.wait_for("/lmdm/meter/input", 5, since=since)
+    m = c.wait_for("/lmdm/meter/input", 5, since=c.mark())
+    assert m.args[0] == pytest.approx(1.0 / np.sqrt(2), abs=0.01)

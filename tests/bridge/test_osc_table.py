@@ -181,7 +181,7 @@ def test_patterns_match_control_addresses_without_crossing_slashes():
     assert names("/lmdm/stem/?ass/mute") == ["/lmdm/stem/bass/mute"]
     assert names("/lmdm/s*") == ["/lmdm/subscribe", "/lmdm/stop", "/lmdm/steps", "/lmdm/seed"]
     assert names("/lmdm/meter/*") == []  # feedback only
-    assert [a.name for a in t.match("/lmdm/meter/*", kind=None)] == [f"/lmdm/meter/{s}" for s in api.STEMS]
+    assert [a.name for a in t.match("/lmdm/meter/*", kind=None)] == [f"/lmdm/meter/{s}" for s in (*api.STEMS, "input")]
     for bad in ("/lmdm/[", "/lmdm/{", "/lmdm/stem/[z-a]/gain", "/lmdm/]", "/lmdm/}", "/lmdm/[]",
                 "/lmdm/{a/b}", "/lmdm/" + "{a,b}" * 5):
         with pytest.raises(OscValidationError):

@@ -2514,6 +2514,24 @@
 					],
 					"id": "obj-139"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "tap",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						290.0,
+						450.0,
+						33.0,
+						22.0
+					],
+					"id": "obj-140"
+				}
 			}
 		],
 		"lines": [
@@ -3773,6 +3791,18 @@
 					],
 					"destination": [
 						"obj-37",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-140",
+						0
+					],
+					"destination": [
+						"obj-4",
 						0
 					]
 				}
