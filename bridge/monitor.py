@@ -94,10 +94,18 @@ class Monitor:
             self.stop_recording()
 
     def add_notes(self, out: SlotOutput) -> None:
-        """The notes of a block that starts playing now (and the earlier notes it ends)."""
-        if self.recorder is None or not (out.notes or out.ends):
+        """The notes of a block that starts playing now (and the earlier notes it ends), and
+        its tempo and meter (notes.mid's tempo map)."""
+        if self.recorder is None:
             return
         sr = self.sample_rate
+        slot = out.slot
+        try:
+            self.recorder.add_block((slot.start - self._rec_start) / sr, slot.bpm, slot.controls.beats_per_bar)
+        except Exception as exc:
+            self.on_error("/lmdm/record", f"recording the tempo failed: {exc}")
+        if not (out.notes or out.ends):
+            return
         notes = [(n, (start - self._rec_start) / sr) for n, start, _ in note_frames(out, sr)
                  if start >= self._rec_start]
         ends = [(e.stem, int(e.pitch), (at - self._rec_start) / sr) for e, at in end_frames(out, sr)]

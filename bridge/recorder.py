@@ -17,6 +17,7 @@ if the writer falls more than MAX_QUEUE_S behind, blocks are dropped and counted
 """
 from __future__ import annotations
 
+import bisect
 import os
 import struct
 import threading
@@ -136,6 +137,7 @@ class SessionRecorder:
         self._notes_dirty = False
         self._bpm: float | None = None
         self._beats_per_bar: int | None = None
+        self._tempo_map: list[tuple[float, float, int]] = []  # (block start s, bpm, beats per bar)
         self.frames = 0  # frames accepted by write()
         self.dropped_frames = 0
         self.error: BaseException | None = None
@@ -182,6 +184,14 @@ class SessionRecorder:
                 self._notes.append((note, start_s, dur_s))
             self._notes_dirty = True
 
+    def add_block(self, start_s: float, bpm: float, beats_per_bar: int) -> None:
+        """A block played from start_s (seconds since the recording started; negative: it
+        began before) at `bpm` in `beats_per_bar`: notes.mid then follows the band's tempo
+        and meter changes (a tempo map), not the first block's alone."""
+        with self._lock:
+            self._tempo_map.append((float(start_s), float(bpm), int(beats_per_bar)))
+            self._notes_dirty = True
+
     def end_notes(self, ends: Sequence[tuple[str, int, float]]) -> None:
         """(stem, pitch, at_s): the note of that stem and pitch sounding at at_s (seconds since
         the recording started) ends there, earlier than planned (a re-plan's NoteEnd)."""
@@ -201,6 +211,7 @@ class SessionRecorder:
             self._notes_dirty = False
             bpm = self._bpm or 120.0
             bpb = self._beats_per_bar or 4
+            tempo_map = list(self._tempo_map)
         if self.error is not None:
             return
         try:
@@ -211,7 +222,7 @@ class SessionRecorder:
                     wav.flush()
             if notes is not None:
                 write_notes_midi(self.folder / "notes.mid", notes, bpm, self.programs, stems=self.stems,
-                                 beats_per_bar=bpb)
+                                 beats_per_bar=bpb, tempo_map=tempo_map)
         except BaseException as e:  # disk full, folder removed: stop recording, keep the daemon
             self.error = e
 
@@ -247,21 +258,56 @@ def end_sounding(items: list, stem: str, pitch: int, at: float) -> bool:
     return False
 
 
+class TempoMap:
+    """Seconds since time zero -> beats, through tempo segments [(start_s, bpm, beats per
+    bar)] (sorted by start; before the first, its tempo). Segments whose tempo rounds to the
+    same MIDI tempo (whole microseconds a beat) and meter are one."""
+
+    def __init__(self, segments: Sequence[tuple[float, float, int]]) -> None:
+        merged: list[tuple[float, float, int]] = []
+        for start, bpm, bpb in sorted(segments, key=lambda x: x[0]):
+            if merged and (mido.bpm2tempo(merged[-1][1]), merged[-1][2]) == (mido.bpm2tempo(bpm), bpb):
+                continue
+            if merged and start - merged[-1][0] < 1e-9:
+                merged.pop()  # the same start: the later one holds
+            merged.append((float(start), float(bpm), int(bpb)))
+        self.segments = merged
+        self.beats = [merged[0][0] * merged[0][1] / 60.0]  # beat of each segment's start
+        for (s0, b0, _), (s1, _, _) in zip(merged, merged[1:]):
+            self.beats.append(self.beats[-1] + (s1 - s0) * b0 / 60.0)
+
+    def beat(self, s: float) -> float:
+        i = max(bisect.bisect_right([x[0] for x in self.segments], s) - 1, 0)
+        start, bpm, _ = self.segments[i]
+        return self.beats[i] + (s - start) * bpm / 60.0
+
+
 def write_notes_midi(path, notes_with_times: Sequence[tuple[NoteEvent, float, float]], bpm: float,
                      programs: dict[str, int] | None = None, stems: Sequence[str] | None = None,
-                     beats_per_bar: int = 4) -> None:
-    """(note, start_s, duration_s) -> a type-1 MIDI file: a tempo and meter (beats_per_bar/4)
-    track, then one track per stem named after it (stems given, else STEMS order then any
-    others). Time zero = start.
+                     beats_per_bar: int = 4, tempo_map: Sequence[tuple[float, float, int]] = ()) -> None:
+    """(note, start_s, duration_s) -> a type-1 MIDI file: a tempo and meter track, then one
+    track per stem named after it (stems given, else STEMS order then any others). Time
+    zero = start. The tempo and meter are `bpm` in beats_per_bar/4, or, with a tempo_map of
+    (start_s, bpm, beats_per_bar) per block played, each block's from its start (notes at
+    the band's beats through tempo and meter changes).
     The file is written to a temporary name, fsynced and renamed over `path` (atomic)."""
     order = list(stems) if stems is not None else list(STEMS)
     order += sorted({n.stem for n, _, _ in notes_with_times} - set(order))
     chans = stem_channels(order)
-    tick = lambda s: max(int(round(s * bpm / 60.0 * TICKS_PER_BEAT)), 0)  # noqa: E731
+    tmap = TempoMap(tempo_map or [(0.0, bpm, beats_per_bar)])
+    tick = lambda s: max(int(round(tmap.beat(s) * TICKS_PER_BEAT)), 0)  # noqa: E731
     mid = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT)
     meta = mido.MidiTrack()
-    meta.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm), time=0))
-    meta.append(mido.MetaMessage("time_signature", numerator=int(beats_per_bar), denominator=4, time=0))
+    now, last = 0, (None, None)
+    for (start, seg_bpm, bpb), beat in zip(tmap.segments, tmap.beats):
+        t = max(int(round(beat * TICKS_PER_BEAT)), 0)
+        if mido.bpm2tempo(seg_bpm) != last[0]:
+            meta.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(seg_bpm), time=t - now))
+            now = t
+        if bpb != last[1]:
+            meta.append(mido.MetaMessage("time_signature", numerator=bpb, denominator=4, time=t - now))
+            now = t
+        last = (mido.bpm2tempo(seg_bpm), bpb)
     mid.tracks.append(meta)
     for stem in order:
         ch = chans[stem]

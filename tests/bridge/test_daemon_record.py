@@ -60,3 +60,41 @@ def test_record_writes_aligned_input_stems_mix_and_notes(daemon, osc_client_fact
     names = {t.name for t in midi.tracks}
     assert set(STEMS) <= names
     assert sum(m.type == "note_on" for t in midi.tracks for m in t) > 4
+
+
+@pytest.mark.slow
+def test_notes_mid_keeps_the_bands_beats_through_a_tempo_change(daemon, osc_client_factory, tmp_path):
+    """Recording while the tempo goes from 240 to 180 bpm: notes.mid carries both tempi (a
+    tempo map from each block's), so every note keeps its place on the band's sixteenth grid
+    (one offset for the whole file, the phase of the recording's start). At the first
+    tempo alone, the notes after the change fell a third of a beat apart, off that grid."""
+    c = osc_client_factory(daemon.osc_port)
+    c.subscribe()
+    c.send("/lmdm/block_beats", 1.0)
+    since = c.mark()
+    c.send("/lmdm/play")
+    c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 1, since=since)
+    c.send("/lmdm/record", "tempo")
+    time.sleep(1.5)
+    since = c.mark()
+    c.send("/lmdm/bpm", 180.0)
+    c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[1] == 180.0, since=since)
+    time.sleep(2.0)
+    c.send("/lmdm/record", 0)
+    c.ping()
+    time.sleep(0.5)
+    mid = mido.MidiFile(tmp_path / "sessions" / "tempo" / "notes.mid")
+    tempi = {round(mido.tempo2bpm(m.tempo), 2) for m in mid.tracks[0] if m.type == "set_tempo"}
+    assert tempi == {240.0, 180.0}
+    ons = []
+    for track in mid.tracks[1:]:
+        t = 0
+        for m in track:
+            t += m.time
+            if m.type == "note_on" and m.velocity > 0:
+                ons.append(t)
+    assert len(ons) > 10
+    sixteenth = mid.ticks_per_beat // 4
+    phase = min(ons) % sixteenth
+    off = [min((t - phase) % sixteenth, sixteenth - (t - phase) % sixteenth) for t in ons]
+    assert max(off) <= 2, sorted(off)[-5:]

@@ -121,3 +121,33 @@ def test_stem_channels_skip_the_drum_channel():
     ch = stem_channels(many)
     assert ch["drums"] == 9 and 9 not in [ch[s] for s in many[:-1]]
     assert len(set(ch[s] for s in many[:-1])) == 12
+
+
+def test_the_midi_file_follows_the_bands_tempo_and_meter_changes(tmp_path):
+    """Blocks at 120 bpm in 4/4 from 0 s, at 60 bpm in 3/4 from 2 s (a tap tempo and a new
+    meter): notes.mid holds both tempi and meters, from beat 4, and a note 1 s into the slow
+    part lies on beat 5, not on beat 6 as at the first tempo alone."""
+    rec = SessionRecorder(tmp_path / "s4", SR, inputs=1, stems=STEMS, flush_s=0.1)
+    for start in (0.0, 1.0):
+        rec.add_block(start, 120.0, 4)
+    rec.add_notes([(NoteEvent("bass", 36, 100, 0.0, 1.0), 0.0), (NoteEvent("bass", 38, 100, 0.0, 1.0), 1.0)], bpm=120.0)
+    for start in (2.0, 3.0, 4.0):
+        rec.add_block(start, 60.0, 3)
+    rec.add_notes([(NoteEvent("bass", 40, 100, 0.0, 1.0), 3.0)], bpm=60.0, beats_per_bar=3)
+    rec.close()
+    mid = mido.MidiFile(str(tmp_path / "s4" / "notes.mid"))
+    tpb = mid.ticks_per_beat
+    meta, t = [], 0
+    for m in mid.tracks[0]:
+        t += m.time
+        if m.type == "set_tempo":
+            meta.append((t, "tempo", round(mido.tempo2bpm(m.tempo), 3)))
+        elif m.type == "time_signature":
+            meta.append((t, "meter", m.numerator))
+    assert meta == [(0, "tempo", 120.0), (0, "meter", 4), (4 * tpb, "tempo", 60.0), (4 * tpb, "meter", 3)]
+    ons, t = [], 0
+    for m in mid.tracks[1]:
+        t += m.time
+        if m.type == "note_on":
+            ons.append((m.note, t))
+    assert ons == [(36, 0), (38, 2 * tpb), (40, 5 * tpb)]
