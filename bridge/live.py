@@ -568,7 +568,7 @@ class LiveEngine:
                     job.announced = True
                     self.current = job.slot
                     if job.out is not None:
-                        self.monitor.add_notes(job.out)
+                        self.monitor.add_block(job.out)
                     self._status()
             self.jobs = [j for j in self.jobs if j.slot.start + j.slot.samples > now or j.fed < j.slot.samples]
         elif now >= self._next_heartbeat:  # stopped: a heartbeat as often as blocks would come

@@ -93,7 +93,7 @@ class Monitor:
             self.on_error("/lmdm/record", f"recording {self.record_name} stopped: {failed}")
             self.stop_recording()
 
-    def add_notes(self, out: SlotOutput) -> None:
+    def add_block(self, out: SlotOutput) -> None:
         """The notes of a block that starts playing now (and the earlier notes it ends), and
         its tempo and meter (notes.mid's tempo map)."""
         if self.recorder is None:

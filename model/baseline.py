@@ -26,6 +26,7 @@ from typing import Sequence
 import numpy as np
 
 from model.api import STEMS, Block, Controls, MidiEvent, NoteEvent, StemBlock
+from model.codec import SCALES
 from model.features import BASS, CHROMA, LOUDNESS, ONSET, FeatureStream, notes_features
 
 FRAMES_PER_BEAT = 4  # the grid every note starts on (sixteenths)
@@ -38,16 +39,15 @@ STEPS = (-1, 1, 1, 2, -2)  # the lead's walk over chord tones: mostly up, some l
 _PC = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 
 
-# the church modes /lmdm/key takes besides major and minor (bridge/osc_table.KEY_MODES),
-# as intervals from the tonic; ionian and aeolian are major and minor
-MODES = {"ionian": "major", "aeolian": "minor", "dorian": (0, 2, 3, 5, 7, 9, 10),
-         "phrygian": (0, 1, 3, 5, 7, 8, 10), "lydian": (0, 2, 4, 6, 7, 9, 11),
-         "mixolydian": (0, 2, 4, 5, 7, 9, 10), "locrian": (0, 1, 3, 5, 6, 8, 10)}
+# the church modes /lmdm/key takes besides major and minor (bridge/osc_table.KEY_MODES;
+# their scales: model.codec.SCALES); ionian and aeolian read as major and minor
+CHURCH_MODES = ("dorian", "phrygian", "lydian", "mixolydian", "locrian")
+MODE_ALIASES = {"ionian": "major", "aeolian": "minor"}
 
 
 def parse_key(text: str | None) -> tuple[int, str] | None:
     """"C minor" / "F# major" / "Bb" / "a" / "Ebm" / "D dorian" -> (tonic pitch class, mode):
-    "major", "minor" or a church mode of MODES (ionian and aeolian read as major and minor).
+    "major", "minor" or one of CHURCH_MODES (ionian and aeolian read as major and minor).
 
     A bare lowercase letter means minor (as in chord charts); None or "" -> None.
     Raises ValueError naming the text when it is not a key.
@@ -56,12 +56,13 @@ def parse_key(text: str | None) -> tuple[int, str] | None:
         return None
     m = re.fullmatch(r"\s*([A-Ga-g])\s*([#b♯♭]?)\s*(maj(?:or)?|min(?:or)?|m|[A-Za-z]+)?\s*", text)
     mode = (m.group(3) or "").lower() if m else ""
-    if not m or (mode and not re.fullmatch(r"maj(?:or)?|min(?:or)?|m", mode) and mode not in MODES):
+    if not m or (mode and not re.fullmatch(r"maj(?:or)?|min(?:or)?|m", mode)
+                 and mode not in CHURCH_MODES and mode not in MODE_ALIASES):
         raise ValueError(f"not a key: {text!r} (expected e.g. 'C minor', 'F# major', 'Bb', 'D dorian')")
     letter, acc = m.group(1), m.group(2)
     pc = (_PC[letter.lower()] + {"#": 1, "♯": 1, "b": -1, "♭": -1, "": 0}[acc]) % 12
-    if mode in MODES:
-        mode = MODES[mode] if isinstance(MODES[mode], str) else mode
+    if mode in CHURCH_MODES or mode in MODE_ALIASES:
+        mode = MODE_ALIASES.get(mode, mode)
     elif mode:
         mode = "major" if mode.startswith("maj") else "minor"
     else:
@@ -70,7 +71,7 @@ def parse_key(text: str | None) -> tuple[int, str] | None:
 
 
 def _mode_intervals(mode: str) -> tuple[int, ...]:
-    return MAJOR if mode == "major" else MINOR if mode == "minor" else MODES[mode]
+    return MAJOR if mode == "major" else MINOR if mode == "minor" else SCALES[mode]
 
 
 def _minor_mode(mode: str) -> bool:
@@ -109,7 +110,7 @@ def diatonic(key: tuple[int, str]) -> list[Chord]:
     elif mode == "minor":
         degrees = [(0, True), (3, False), (5, True), (7, True), (7, False), (8, False), (10, False)]
     else:
-        sc = MODES[mode]
+        sc = SCALES[mode]
         degrees = []
         for i, root in enumerate(sc):
             third, fifth = (sc[(i + 2) % 7] - root) % 12, (sc[(i + 4) % 7] - root) % 12

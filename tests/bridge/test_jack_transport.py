@@ -4,6 +4,7 @@ bar line in its meter, and ends every block on its beat; /lmdm/bpm applies again
 transport stops."""
 from __future__ import annotations
 
+import contextlib
 import time
 
 import numpy as np
@@ -154,21 +155,27 @@ class MeterChangeMaster(TempoChangeMaster):
 BUSY = {"engine": {"block_beats": 1.0, "beats_per_bar": 4}, "generation": {"model": "baseline", "density": 0.9}}
 
 
+@contextlib.contextmanager
 def busy_band(jack_server, tmp_path, osc_client_factory):
     """The baseline daemon with one-beat blocks and busy parts, a subscribed OSC client, and
-    a probe that only listens to its midi_out (no feedback loop: no period of latency)."""
+    a probe that only listens to its midi_out (no feedback loop: no period of latency):
+    yields (daemon, client, probe, closing). A master appended to `closing` is closed on the
+    way out, before the probe and the daemon."""
     from daemonkit import MidiProbe, start_daemon
     d = start_daemon(jack_server, tmp_path, BUSY)
+    closing: list = []
     try:
         c = osc_client_factory(d.osc_port)
         c.subscribe()
         c.wait_for("/lmdm/ready", 30)
         probe = MidiProbe(jack_server.name, None)
+        closing.append(probe)
         probe.client.connect(f"{d.client_name}:midi_out", probe.inp)
-    except BaseException:
+        yield d, c, probe, closing
+    finally:
+        for x in reversed(closing):
+            x.close()
         d.stop()
-        raise
-    return d, c, probe
 
 
 def roll_and_play(master: "TempoChangeMaster", c, blocks: int) -> None:
@@ -198,10 +205,9 @@ def test_the_band_plays_in_phase_with_the_transport_through_a_tempo_change(jack_
     (the blocks of beats 16 and 17 were planned, or begun, before JACK told of the change).
     Following the tempo alone, the block planned at 150 before the change ends 1,800 frames
     early and every note after it stays that far off."""
-    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
-    master = None
-    try:
+    with busy_band(jack_server, tmp_path, osc_client_factory) as (d, c, probe, closing):
         master = TempoChangeMaster(jack_server.name, 150.0, 137.0, change=16.0)
+        closing.append(master)
         roll_and_play(master, c, blocks=20)
         rate = float(master.client.samplerate)
         ons = note_on_frames(probe)
@@ -210,11 +216,6 @@ def test_the_band_plays_in_phase_with_the_transport_through_a_tempo_change(jack_
         assert min(beats) < 14.0 and max(beats) > 20.0, "notes before and after the change"
         off = [abs(f - master.frame_of(round(b * 4) / 4, rate)) for f, b in kept]
         assert max(off) <= 12, sorted(off)[-5:]
-    finally:
-        for x in (master, probe):
-            if x is not None:
-                x.close()
-        d.stop()
 
 
 @pytest.mark.slow
@@ -225,10 +226,9 @@ def test_a_transport_relocated_by_whole_bars_keeps_the_band_on_its_beat(jack_ser
     keeps its lock on the new bar lines (no warning; the block at the jump takes up the bit),
     its notes on the transport's sixteenths within 12 frames from two beats after the jump.
     Dropping the lock there instead left them 2,203 frames off."""
-    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
-    master = None
-    try:
+    with busy_band(jack_server, tmp_path, osc_client_factory) as (d, c, probe, closing):
         master = TempoChangeMaster(jack_server.name, 150.0, 150.0, change=1e9)
+        closing.append(master)
         roll_and_play(master, c, blocks=6)
         rate = float(master.client.samplerate)
         master.client.transport_frame = master.client.transport_frame + int(2 * 4 * 60 * rate / 150)
@@ -244,11 +244,6 @@ def test_a_transport_relocated_by_whole_bars_keeps_the_band_on_its_beat(jack_ser
         off = [abs(f - master.frame_of(round(master.beat_at(f - master.zero, rate) * 4) / 4, rate)) for f in late]
         assert max(off) <= 12, sorted(off)[-5:]
         assert "JACK transport moved" not in d.output()
-    finally:
-        if master is not None:
-            master.close()
-        probe.close()
-        d.stop()
 
 
 @pytest.mark.slow
@@ -260,10 +255,9 @@ def test_the_band_follows_a_meter_change_of_the_transport_on_its_bar_line(jack_s
     and keeps every note on the transport's sixteenths within 12 frames, with no lock lost.
     Before, the transport's beat count (its bars times its new meter) jumped by four beats,
     the lock was dropped with a warning and the band played on in 4/4."""
-    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
-    master = None
-    try:
+    with busy_band(jack_server, tmp_path, osc_client_factory) as (d, c, probe, closing):
         master = MeterChangeMaster(jack_server.name, 150.0, change=16.0, bpb2=3)
+        closing.append(master)
         since = c.mark()
         roll_and_play(master, c, blocks=26)
         rate = float(master.client.samplerate)
@@ -287,11 +281,6 @@ def test_the_band_follows_a_meter_change_of_the_transport_on_its_bar_line(jack_s
         since = c.mark()
         c.send("/lmdm/get", "beats_per_bar")
         assert c.wait_for("/lmdm/value", 5, since=since).args[1] == 3
-    finally:
-        for x in (master, probe):
-            if x is not None:
-                x.close()
-        d.stop()
 
 
 class MidiClockMaster:
@@ -406,10 +395,9 @@ def test_the_band_plays_in_phase_with_a_midi_clock_master(jack_server, tmp_path,
     beat, so every note it plays lies on the master's sixteenth-note grid (6 ticks) within
     3 frames, still after 24 beats (at the estimated tempo alone they would be 9 frames a beat
     late: over 200 after 24 beats)."""
-    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
-    master = None
-    try:
+    with busy_band(jack_server, tmp_path, osc_client_factory) as (d, c, probe, closing):
         master = started_clock_master(jack_server, d, c, 123.0, blocks=26)
+        closing.append(master)
         ons = note_on_frames(probe)
         song = list(master.song)
         assert len(song) > 24 * 26
@@ -418,11 +406,6 @@ def test_the_band_plays_in_phase_with_a_midi_clock_master(jack_server, tmp_path,
         assert len(late) >= 4, "the baseline plays notes in beats 24 and 25"
         off = off_the_sixteenths(song, late)
         assert max(off) <= 3, off
-    finally:
-        for x in (master, probe):
-            if x is not None:
-                x.close()
-        d.stop()
 
 
 @pytest.mark.slow
@@ -434,10 +417,9 @@ def test_a_song_position_by_whole_bars_while_the_clock_runs_keeps_the_band_on_it
     and its notes on the master's sixteenths within 3 frames from two beats after the jump.
     The block at the jump used to end where the jump's beats fell at the tempo estimated from
     whole-frame ticks (122.95 bpm here, not on the master's grid): notes up to 38 frames off."""
-    d, c, probe = busy_band(jack_server, tmp_path, osc_client_factory)
-    master = None
-    try:
+    with busy_band(jack_server, tmp_path, osc_client_factory) as (d, c, probe, closing):
         master = started_clock_master(jack_server, d, c, 123.0, blocks=6)
+        closing.append(master)
         with master.lock:
             master.jump = 2 * 16
         deadline = time.monotonic() + 5
@@ -452,8 +434,3 @@ def test_a_song_position_by_whole_bars_while_the_clock_runs_keeps_the_band_on_it
         off = off_the_sixteenths(song, late)
         assert max(off) <= 3, sorted(off)[-5:]
         assert "MIDI clock moved" not in d.output()
-    finally:
-        for x in (master, probe):
-            if x is not None:
-                x.close()
-        d.stop()
