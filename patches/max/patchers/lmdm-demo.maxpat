@@ -753,16 +753,17 @@
 			{
 				"box": {
 					"maxclass": "newobj",
-					"text": "route /lmdm/meter/bass /lmdm/meter/keys /lmdm/meter/lead /lmdm/meter/drums",
-					"numinlets": 5,
-					"numoutlets": 5,
+					"text": "route /lmdm/meter/bass /lmdm/meter/keys /lmdm/meter/lead /lmdm/meter/drums /lmdm/meter/input",
+					"numinlets": 6,
+					"numoutlets": 6,
 					"patching_rect": [
 						680.0,
 						560.0,
-						530.0,
+						640.0,
 						22.0
 					],
 					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -2532,6 +2533,116 @@
 					],
 					"id": "obj-140"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"patching_rect": [
+						1220.0,
+						600.0,
+						62.0,
+						22.0
+					],
+					"id": "obj-141",
+					"text": "unpack f f",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"float",
+						"float"
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"patching_rect": [
+						1220.0,
+						630.0,
+						54.0,
+						22.0
+					],
+					"id": "obj-142",
+					"text": "* 100.",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"float"
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"patching_rect": [
+						1280.0,
+						630.0,
+						54.0,
+						22.0
+					],
+					"id": "obj-143",
+					"text": "* 100.",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"float"
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "slider",
+					"patching_rect": [
+						645.0,
+						330.0,
+						14.0,
+						80.0
+					],
+					"id": "obj-144",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"parameter_enable": 0,
+					"size": 101.0,
+					"ignoreclick": 1
+				}
+			},
+			{
+				"box": {
+					"maxclass": "slider",
+					"patching_rect": [
+						662.0,
+						330.0,
+						14.0,
+						80.0
+					],
+					"id": "obj-145",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"parameter_enable": 0,
+					"size": 101.0,
+					"ignoreclick": 1
+				}
+			},
+			{
+				"box": {
+					"maxclass": "comment",
+					"patching_rect": [
+						640.0,
+						310.0,
+						40.0,
+						20.0
+					],
+					"id": "obj-146",
+					"text": "in",
+					"numinlets": 1,
+					"numoutlets": 0
+				}
 			}
 		],
 		"lines": [
@@ -3655,7 +3766,7 @@
 				"patchline": {
 					"source": [
 						"obj-41",
-						4
+						5
 					],
 					"destination": [
 						"obj-132",
@@ -3803,6 +3914,66 @@
 					],
 					"destination": [
 						"obj-4",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-41",
+						4
+					],
+					"destination": [
+						"obj-141",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-141",
+						0
+					],
+					"destination": [
+						"obj-142",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-141",
+						1
+					],
+					"destination": [
+						"obj-143",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-142",
+						0
+					],
+					"destination": [
+						"obj-144",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-143",
+						0
+					],
+					"destination": [
+						"obj-145",
 						0
 					]
 				}
