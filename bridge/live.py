@@ -533,8 +533,7 @@ class LiveEngine:
         (planned before its notes exist: first at its frame)."""
         c = slot.controls
         bpb = max(int(c.beats_per_bar), 1)
-        pos = c.bar_position(slot.start_beat)[1]
-        b = 0.0 if pos < 1e-6 or bpb - pos < 1e-6 else bpb - pos  # beats to the first one
+        b = Planner.to_bar_line(slot.start_beat, (bpb, float(c.bar_origin)))  # beats to the first one
         while b < slot.beats - 1e-6:
             frame = slot.start + int(round(b / slot.beats * slot.samples))
             msg = ("/lmdm/bar", (c.bar_position(slot.start_beat + b)[0], bpb, slot.mode))
