@@ -82,6 +82,7 @@ class EngineConfig:
     block_beats: float = 0.0  # 0: auto (engine.Settings.block_length)
     mode: str = "accompany"
     follow_transport: bool = True
+    tap_start: bool = False  # a bar of /lmdm/tap while stopped starts the band on the next downbeat
     margin_min_ms: float = 50.0
     margin_headroom: float = 2.0
     frames_per_beat: int = 4

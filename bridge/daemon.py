@@ -185,7 +185,7 @@ class Daemon:
         if name in ("play", "stop", "reset"):
             self.engine.submit(name)
         elif name == "tap":
-            self.engine.submit("tap", time.monotonic())  # stamped as it arrives
+            self.engine.submit("tap", time.perf_counter())  # stamped as it arrives (the audio callback's clock)
         elif name.startswith("stem/"):
             _, stem, what = name.split("/")
             self._stem_control(stem, what, args[0])
@@ -287,7 +287,7 @@ def limit_torch_threads(n: int) -> None:
         torch.set_num_threads(n)
 
 
-_SETTINGS = {"bpm", "beats_per_bar", "block_beats", "mode", "follow_transport", "prompt", "key", "steps",
+_SETTINGS = {"bpm", "beats_per_bar", "block_beats", "mode", "follow_transport", "tap_start", "prompt", "key", "steps",
              "guidance", "temperature", "density", "groove", "seed", "context_beats", "input/gain"}
 
 

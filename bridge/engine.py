@@ -62,6 +62,7 @@ class Settings:
     block_beats: float = 0.0  # 0: auto (block_length)
     mode: str = "accompany"
     follow_transport: bool = True
+    tap_start: bool = False  # /lmdm/tap_start: a bar of taps while stopped starts the band
     input_gain: float = 1.0
     prompts: tuple[tuple[str, float], ...] = ()
     steps: int = 8
@@ -78,7 +79,8 @@ class Settings:
         e, g = cfg.engine, cfg.generation
         prompts = ((g.prompt, 1.0),) if g.prompt else ()
         return cls(bpm=e.bpm, beats_per_bar=e.beats_per_bar, block_beats=e.block_beats, mode=e.mode,
-                   follow_transport=e.follow_transport, input_gain=e.input_gain, prompts=prompts,
+                   follow_transport=e.follow_transport, tap_start=e.tap_start, input_gain=e.input_gain,
+                   prompts=prompts,
                    steps=g.steps, guidance=g.guidance, temperature=g.temperature, density=g.density,
                    groove=g.groove, seed=g.seed, key=g.key, context_beats=g.context_beats)
 
@@ -136,7 +138,7 @@ class Settings:
 
 
 _SIMPLE = {"bpm": float, "beats_per_bar": int, "block_beats": float, "mode": str,
-           "follow_transport": bool, "steps": int, "guidance": float, "temperature": float,
+           "follow_transport": bool, "tap_start": bool, "steps": int, "guidance": float, "temperature": float,
            "density": float, "groove": float, "context_beats": float}
 
 
@@ -684,7 +686,8 @@ class TapTempo:
     seconds. Two taps give a tempo, more refine it: the median of the last MAX_INTERVALS
     intervals, so one tap off the beat moves it little. A pause longer than a beat at 20
     bpm starts a new count; a tap within DEBOUNCE_S of the last one (a bouncing button, a
-    double click) is ignored."""
+    double click) is ignored. `count` is the taps of the current count (the tap start
+    counts a bar of them), `last` the time of its latest tap."""
 
     MAX_INTERVALS = 4
     MAX_GAP_S = 3.0  # 20 bpm
@@ -692,19 +695,41 @@ class TapTempo:
 
     def __init__(self) -> None:
         self.times: deque[float] = deque(maxlen=self.MAX_INTERVALS + 1)
+        self.count = 0
+
+    @property
+    def last(self) -> float | None:
+        return self.times[-1] if self.times else None
 
     def tap(self, t: float) -> float | None:
         """A tap at time `t` (seconds) -> the tempo in bpm (20..300, to 0.01), None after a
-        first tap."""
+        first tap or an ignored one."""
         if self.times and t - self.times[-1] < self.DEBOUNCE_S and t >= self.times[-1]:
             return None
         if self.times and not 0.0 < t - self.times[-1] <= self.MAX_GAP_S:
             self.times.clear()
+            self.count = 0
         self.times.append(float(t))
+        self.count += 1
         if len(self.times) < 2:
             return None
         interval = float(np.median(np.diff(np.asarray(self.times))))
         return round(min(max(60.0 / interval, 20.0), 300.0), 2)
+
+
+def tap_start_frame(downbeat_s: float, cycle: tuple[int, int], sample_rate: int, out_latency: int,
+                    earliest: int, bar_frames: float) -> int:
+    """The frame where a band started by taps begins its bar 1, so that it sounds at
+    `downbeat_s` (perf_counter seconds: the beat after a bar of taps).
+
+    cycle: (perf_counter_ns, frame) of the audio callback's latest period (Exchange.last_cycle):
+    that period's first frame was computed then and is heard out_latency frames later. If
+    the downbeat comes before `earliest` (the first frame the engine can still plan), the
+    band comes in a whole bar later (or more), on a downbeat of the tapped count."""
+    t_ns, pos = cycle
+    frame = pos - out_latency + (downbeat_s - t_ns / 1e9) * sample_rate
+    bars = max(0, math.ceil((earliest - frame) / bar_frames - 1e-9)) if bar_frames > 0 else 0
+    return int(round(frame + bars * bar_frames))
 
 
 class MidiClock:

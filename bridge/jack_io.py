@@ -122,6 +122,13 @@ class JackBackend:
         ports += [p for p in (self._midi_in, self._midi_out) if p is not None]
         return [p.shortname for p in ports]
 
+    def out_latency(self) -> int:
+        """Frames from a period's output to where it is heard: the largest JACK playback
+        latency of the stem ports (0 while they reach no device)."""
+        import jack
+        return max((p.get_latency_range(jack.PLAYBACK_LATENCY)[1] for ps in self._stem_ports for p in ps),
+                   default=0)
+
     def where(self) -> str:
         return f"JACK server {self.server or 'default'}"
 

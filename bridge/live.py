@@ -28,7 +28,8 @@ import numpy as np
 from bridge.config import Config
 from bridge.backend import BackendError
 from bridge.engine import (CLOCK_PPQN, MIDI_SONG_POSITION, MIDI_STOP, LoadGuard, MidiClock, MidiSchedule, Planner,
-                           Settings, Slot, SlotOutput, TapTempo, Voice, end_frames, midi_channel, note_frames)
+                           Settings, Slot, SlotOutput, TapTempo, Voice, end_frames, midi_channel, note_frames,
+                           tap_start_frame)
 from bridge.monitor import Monitor
 from bridge.worker import Job, Worker
 from model.api import MidiEvent
@@ -184,6 +185,9 @@ class LiveEngine:
                 if bpm is not None:
                     self.settings.apply("/lmdm/bpm", (bpm,))
                     log.info("tap tempo: %.2f bpm", bpm)
+                    if (self.settings.tap_start and self.state == "stopped"
+                            and self.tap.count == max(self.settings.beats_per_bar, 2)):
+                        self._play(downbeat=self.tap.last + 60.0 / bpm)  # the count-in's next "one"
                     self._status()
             elif kind == "reset":
                 self.worker.put("reset")
@@ -203,7 +207,10 @@ class LiveEngine:
                 else:
                     self.monitor.start_recording(Path(self.cfg.record.dir) / cmd[1], cmd[1], self.heard)
 
-    def _play(self) -> None:
+    def _play(self, downbeat: float | None = None) -> None:
+        """Start the band: on a master's next bar line when following one, else one margin
+        from now, or (downbeat: perf_counter seconds, a tap start) so that its bar 1 sounds
+        then (TapTempo, tap_start_frame)."""
         if self.state == "no_jack":
             self._was_playing = True  # plays when the server is back
             return
@@ -236,6 +243,14 @@ class LiveEngine:
             start = int(round(at + to_bar * fpb))
             if t.beat is not None and t.frame is not None:
                 self.transport_grid = float(round(t.beat + to_bar))
+        elif downbeat is not None:
+            bpm = self.settings.bpm
+            start = tap_start_frame(downbeat, self.ex.last_cycle, self.sample_rate, self.backend_latency(),
+                                    now + margin + self.period,
+                                    self.planner.frames_per_beat(bpm) * self.settings.beats_per_bar)
+            log.info("tap start: %.2f bpm, bar 1 one beat after the last tap (%.0f ms after it)", bpm,
+                     (start - tap_start_frame(self.tap.last, self.ex.last_cycle, self.sample_rate,
+                                              self.backend_latency(), 0, 0)) * 1000 / self.sample_rate)
         self.planner.reset(start)
         if self.cfg.audio.midi_clock_out:
             self.midi.start_clock(start)
@@ -244,6 +259,15 @@ class LiveEngine:
         self.state = "playing"
         log.info("play: first block at frame %d (%.0f ms from now)", start, (start - now) * 1000 / self.sample_rate)
         self._status()
+
+    def backend_latency(self) -> int:
+        """Frames from the period the callback computes to where it is heard (the backend's
+        output latency; 0 if it cannot tell)."""
+        try:
+            return max(0, int(self.backend.out_latency()))
+        except Exception as exc:  # a backend without it, or one that failed to say
+            log.debug("no output latency: %s", exc)
+            return 0
 
     def _stop(self) -> None:
         if self.state == "no_jack":

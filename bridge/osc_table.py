@@ -294,7 +294,8 @@ def _build_table() -> list[Address]:
         _action("reset", "forget the context (cache and history) at the next block"),
         _action("tap", "tap tempo: send one per beat; from the second on, the tempo of the last "
                 "taps (the median of up to 4 intervals) is set as /lmdm/bpm sets it; a pause over "
-                "3 s starts a new count, taps under 0.1 s apart count once"),
+                "3 s starts a new count, taps under 0.1 s apart count once; with tap_start on, a "
+                "bar of taps while stopped also starts the band"),
         _setting("mode", Arg("mode", "choice", choices=api.MODES), "accompany",
                  "accompany: answer the live input; delay: re-voice each block one block "
                  "later; free: ignore the input. Takes over on the next bar line"),
@@ -307,6 +308,10 @@ def _build_table() -> list[Address]:
                  "follow an external master: the tempo and beat of JACK transport when it rolls with BBT "
                  "(play starts on its bar line, in its meter, and its meter changes take over on its bar line), else of a MIDI clock on midi_in, whose Start "
                  "and Continue play (on its next bar line) and whose Stop stops"),
+        _setting("tap_start", Arg("on", "bool"), False,
+                 "count the band in: while stopped, a bar of /lmdm/tap (beats_per_bar taps, at least 2) "
+                 "starts it with its bar 1 one tapped beat after the last tap, in the tapped tempo "
+                 "(a whole bar later if that is too soon to plan; not while following a master)"),
         _setting("beats_per_bar", Arg("beats", "int", 1, 16), 4,
                  "beats per bar. While playing, takes over on the next bar line, and bars count on from there"),
         _setting("block_beats", Arg("beats", "float", 0, 32), 0.0,

@@ -140,6 +140,13 @@ class PortAudioBackend:
     def port_names(self) -> list[str]:
         return list(self._names) + (["midi_in", "midi_out"] if self.midi_ports is not None else [])
 
+    def out_latency(self) -> int:
+        """Frames from a period's output to the device's output (PortAudio's output latency)."""
+        if self.stream is None:
+            return 0
+        latency = self.stream.latency
+        return int(round(float(latency[1] if isinstance(latency, (tuple, list)) else latency) * self.sample_rate))
+
     @property
     def devices(self) -> tuple:
         """(input, output) device: audio.device names one for both or a pair; None is the default."""

@@ -253,6 +253,7 @@ class Exchange:
         self.xruns = 0
         self.errors = 0  # exceptions caught in the callback (should stay 0)
         self.last_cycle_ns = 0  # perf_counter_ns at the start of the latest cycle
+        self.last_cycle = (0, 0)  # (last_cycle_ns, its first frame): one tuple, read whole
         self.cost_ns = np.zeros(COST_SLOTS, np.int64)  # callback cost ring, ns
         # callback scratch
         self._scratch = np.zeros((stems + 1, MAX_PERIOD), np.float32)
@@ -266,6 +267,7 @@ class Exchange:
         t0 = time.perf_counter_ns()
         self.last_cycle_ns = t0
         pos = self.frames
+        self.last_cycle = (t0, pos)
         if n > MAX_PERIOD:
             for outs in stem_outs:
                 for o in outs:

@@ -80,6 +80,7 @@ def test_settings_read_back_and_stems_controls(daemon, osc_client_factory):
         ("/lmdm/stem/lead/gain", (0.5,), "stem/lead/gain", (0.5,)),
         ("/lmdm/stem/bass/program", (38,), "stem/bass/program", (38,)),
         ("/lmdm/groove", (0.75,), "groove", (0.75,)),
+        ("/lmdm/tap_start", (1,), "tap_start", (True,)),
     ]:
         c.send(address, *args)
         c.ping()  # the control went through the same socket first

@@ -486,11 +486,32 @@ def test_tap_tempo_takes_the_median_of_the_last_taps():
         tap.tap(t)
     assert tap.tap(14.0) == 120.0 and tap.tap(14.4) == pytest.approx(60 / 0.45, abs=0.01)  # 0.5 0.5 0.4 0.4
     assert tap.tap(14.8) == 150.0  # the new tempo wins once most intervals have it
-    assert tap.tap(20.0) is None  # a pause: a new count
-    assert tap.tap(20.8) == 75.0
+    assert tap.count == 11 and tap.last == 14.8  # the bounce not counted
+    assert tap.tap(20.0) is None and tap.count == 1  # a pause: a new count
+    assert tap.tap(20.8) == 75.0 and tap.count == 2
     slow = TapTempo()
     slow.tap(0.0)
     assert slow.tap(2.9) == 20.69 and TapTempo.MAX_GAP_S == 3.0
     fast = TapTempo()
     fast.tap(0.0)
     assert fast.tap(0.15) == 300.0  # 400 bpm asked: the range's top
+
+
+def test_a_tap_start_puts_bar_1_where_the_count_in_says():
+    """The frame a tap start begins at: where the downbeat after the taps is heard, from
+    the audio callback's latest period (its time and first frame) and the output latency;
+    a whole bar later (or more) when that is too soon to plan."""
+    from bridge.engine import tap_start_frame
+    sr, bar = 48000, 4 * 24000.0  # 4/4 at 120 bpm
+    cycle = (int(100.0e9), 480_000)  # frame 480000 was computed at t = 100 s
+    # the downbeat 0.5 s after that period: 24000 frames on, less 1024 of output latency
+    assert tap_start_frame(100.5, cycle, sr, 1024, 490_000, bar) == 480_000 + 24_000 - 1024
+    assert tap_start_frame(100.5, cycle, sr, 0, 490_000, bar) == 504_000
+    # too soon (the engine can plan from frame 510000 on): one bar later, on the count's "one"
+    assert tap_start_frame(100.5, cycle, sr, 0, 510_000, bar) == 504_000 + 96_000
+    assert tap_start_frame(100.5, cycle, sr, 0, 504_000, bar) == 504_000  # just in time
+    assert tap_start_frame(100.5, cycle, sr, 0, 700_000, bar) == 504_000 + 3 * 96_000
+    # a downbeat that falls between callbacks: to the frame (rounded)
+    assert tap_start_frame(100.0 + 0.4 / sr, cycle, sr, 0, 0, bar) == 480_000
+    assert tap_start_frame(100.0 + 0.6 / sr, cycle, sr, 0, 0, bar) == 480_001
+    assert tap_start_frame(100.25, cycle, sr, 0, 0, bar) == 492_000

@@ -1,7 +1,7 @@
 """Tempo, meter and phase from an external master: JACK transport (a timebase master) and a
 MIDI clock on midi_in. The band takes the master's tempo at the next block, starts on its
 bar line in its meter, and ends every block on its beat; /lmdm/bpm applies again when the
-transport stops."""
+transport stops. And the performer as the master: a bar of /lmdm/tap counts the band in."""
 from __future__ import annotations
 
 import contextlib
@@ -434,3 +434,41 @@ def test_a_song_position_by_whole_bars_while_the_clock_runs_keeps_the_band_on_it
         off = off_the_sixteenths(song, late)
         assert max(off) <= 3, sorted(off)[-5:]
         assert "MIDI clock moved" not in d.output()
+
+
+@pytest.mark.slow
+def test_a_bar_of_taps_counts_the_band_in_on_the_next_downbeat(jack_server, tmp_path, osc_client_factory):
+    """tap_start on, the band stopped: four /lmdm/tap 0.5 s apart (as a performer counts
+    "1 2 3 4") start it at the tapped tempo with its bar 1 one beat after the last tap. Its
+    first note (the busy baseline's drums play on the downbeat) comes within 10 ms of that
+    beat, as JACK's clock places the taps, and its notes stay on the tapped sixteenths."""
+    with busy_band(jack_server, tmp_path, osc_client_factory) as (d, c, probe, closing):
+        rate = probe.client.samplerate
+        c.send("/lmdm/tap_start", 1)
+        deadline = time.monotonic() + 3  # on before the taps (the engine thread applies settings)
+        while True:
+            since = c.mark()
+            c.send("/lmdm/get", "tap_start")
+            if c.wait_for("/lmdm/value", since=since).args[1:] == (True,):
+                break
+            assert time.monotonic() < deadline, "tap_start did not turn on"
+            time.sleep(0.02)
+        taps = []
+        t0 = time.monotonic() + 0.1
+        for i in range(4):
+            time.sleep(max(0.0, t0 + 0.5 * i - time.monotonic()))
+            taps.append(probe.client.frame_time)
+            c.send("/lmdm/tap")
+        since = c.mark()
+        c.send("/lmdm/get", "bpm")
+        bpm = c.wait_for("/lmdm/value", since=since).args[1]
+        assert bpm == pytest.approx(120.0, abs=1.0)
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 8)
+        beat = rate * 60.0 / bpm
+        downbeat = taps[-1] + beat
+        ons = note_on_frames(probe)
+        assert ons, "the band played"
+        assert abs(min(ons) - downbeat) <= 0.010 * rate, (min(ons) - downbeat, taps)
+        sixteenth = beat / 4
+        off = [abs((f - downbeat + sixteenth / 2) % sixteenth - sixteenth / 2) for f in ons]
+        assert max(off) <= 0.010 * rate, off

@@ -636,14 +636,14 @@
 			{
 				"box": {
 					"maxclass": "comment",
-					"text": "1: follow JACK transport or a MIDI clock on midi_in",
+					"text": "1: follow JACK transport or a MIDI clock on midi_in; tap_start 1: a bar of taps while stopped counts the band in (starts it one beat after the last tap)",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						330.0,
 						576.0,
 						340.0,
-						20.0
+						34.0
 					],
 					"id": "obj-37"
 				}
@@ -2305,6 +2305,24 @@
 					],
 					"id": "obj-136"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "tap_start 1",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						180.0,
+						576.0,
+						76.0,
+						22.0
+					],
+					"id": "obj-137"
+				}
 			}
 		],
 		"lines": [
@@ -3020,6 +3038,18 @@
 				"patchline": {
 					"source": [
 						"obj-135",
+						0
+					],
+					"destination": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-137",
 						0
 					],
 					"destination": [

@@ -2643,6 +2643,57 @@
 					"numinlets": 1,
 					"numoutlets": 0
 				}
+			},
+			{
+				"box": {
+					"maxclass": "toggle",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"patching_rect": [
+						340.0,
+						450.0,
+						22.0,
+						22.0
+					],
+					"outlettype": [
+						"int"
+					],
+					"parameter_enable": 0,
+					"id": "obj-147"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "comment",
+					"text": "count in",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						340.0,
+						474.0,
+						60.0,
+						20.0
+					],
+					"id": "obj-148"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend tap_start",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						340.0,
+						530.0,
+						110.0,
+						22.0
+					],
+					"id": "obj-149"
+				}
 			}
 		],
 		"lines": [
@@ -3974,6 +4025,30 @@
 					],
 					"destination": [
 						"obj-145",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-147",
+						0
+					],
+					"destination": [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-149",
+						0
+					],
+					"destination": [
+						"obj-4",
 						0
 					]
 				}

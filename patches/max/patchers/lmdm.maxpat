@@ -296,16 +296,17 @@
 			{
 				"box": {
 					"maxclass": "newobj",
-					"text": "route beats_per_bar steps seed follow_transport",
-					"numinlets": 5,
-					"numoutlets": 5,
+					"text": "route beats_per_bar steps seed follow_transport tap_start",
+					"numinlets": 6,
+					"numoutlets": 6,
 					"patching_rect": [
 						80.0,
 						250.0,
-						341.0,
+						400.0,
 						22.0
 					],
 					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -1959,6 +1960,24 @@
 					],
 					"id": "obj-105"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "sprintf /lmdm/tap_start %ld",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"patching_rect": [
+						1000.0,
+						290.0,
+						190.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-106"
+				}
 			}
 		],
 		"lines": [
@@ -2266,7 +2285,7 @@
 				"patchline": {
 					"source": [
 						"obj-15",
-						4
+						5
 					],
 					"destination": [
 						"obj-21",
@@ -3658,6 +3677,30 @@
 				"patchline": {
 					"source": [
 						"obj-105",
+						0
+					],
+					"destination": [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-15",
+						4
+					],
+					"destination": [
+						"obj-106",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-106",
 						0
 					],
 					"destination": [
