@@ -119,7 +119,7 @@ class Daemon:
         warm_s, warm_samples = self._warm_up(voice, sr)
         o = self.cfg.osc
         try:
-            self.osc = OscServer(o.host, o.port, o.allow, self.on_control, self.get_value)
+            self.osc = OscServer(o.host, o.port, o.allow, self.on_control, self.get_value, defer=self._defer)
         except OSError as exc:
             raise OSError(f"cannot listen for OSC on {o.host}:{o.port}: {exc.strerror or exc}; "
                           "is another lmdm serve running? (pick another with --osc-port N)") from None
@@ -243,6 +243,14 @@ class Daemon:
             if folder.exists() and any(folder.iterdir()):
                 raise ValueError(f"record: session {name!r} exists already in {self.cfg.record.dir}; pick another name")
         self.engine.submit("record", name)
+
+    def _defer(self, answer) -> None:
+        """Runs a /lmdm/get's answer on the engine thread, after the controls queued before
+        it (a setting sent just before is read back as set)."""
+        if self.engine is None:
+            answer()
+        else:
+            self.engine.submit("call", answer)
 
     def get_value(self, name: str):
         e = self.engine

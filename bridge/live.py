@@ -117,7 +117,7 @@ class LiveEngine:
     def submit(self, kind: str, *args) -> None:
         """A control for the engine thread: ("osc", address, args), ("play",), ("stop",),
         ("reset",), ("tap", seconds), ("swap", generator, name), ("program", stem, n),
-        ("record", name|0)."""
+        ("record", name|0), ("call", fn): fn() runs there, after the controls before it."""
         self.controls.put((kind, *args))
         self.wake.set()
 
@@ -189,6 +189,11 @@ class LiveEngine:
                             and self.tap.count == max(self.settings.beats_per_bar, 2)):
                         self._play(downbeat=self.tap.last + 60.0 / bpm)  # the count-in's next "one"
                     self._status()
+            elif kind == "call":  # a /lmdm/get's answer, in order with the controls
+                try:
+                    cmd[1]()
+                except Exception:
+                    log.exception("engine: a deferred call failed")
             elif kind == "reset":
                 self.worker.put("reset")
                 self.origin = self.heard

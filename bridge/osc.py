@@ -8,7 +8,8 @@ Threads:
   scheduler heap when a bundle's timetag is in the future. It never sleeps on timetags.
 - scheduler thread: pops the heap at each message's time and dispatches it.
 Dispatch (one message at a time, under a lock, whichever thread runs it) answers ping/subscribe/unsubscribe/describe/get itself and hands every other
-control to on_control (which must not block). broadcast()/send() may be called from any
+control to on_control (which must not block); with `defer`, a get's answer runs after the
+controls that came before it took effect. broadcast()/send() may be called from any
 thread; sockets are non-blocking, so a slow or dead client never stalls the caller.
 """
 from __future__ import annotations
@@ -268,13 +269,16 @@ class OscServer:
                  get_value: Callable[[str], object], *,
                  error_rate: float = 100.0, max_scheduled: int = 1024,
                  max_ahead_s: float = 300.0, max_subscribers: int = 32,
-                 max_strikes: int = 20):
+                 max_strikes: int = 20, defer: Callable[[Callable[[], None]], None] | None = None):
         self.host = host
         self.allow = [ipaddress.ip_network(n, strict=False) for n in allow]
         if not _is_loopback(host) and not self.allow:
             raise ConfigError(f"osc.host: binding to {host!r} needs osc.allow, a list of client networks")
         self.on_control = on_control
         self.get_value = get_value
+        # runs a /lmdm/get's answer in order with the controls before it (the daemon: on the
+        # engine thread, after it applied them); None: at once, on the dispatching thread
+        self.defer = defer
         self.max_scheduled = max_scheduled
         self.max_ahead_s = max_ahead_s
         self.max_subscribers = max_subscribers
@@ -566,11 +570,21 @@ class OscServer:
         names = [c.args[0]] if c.args else list(osc_table.PARAMS)
         if c.args and names[0] not in osc_table.PARAMS:
             raise OscValidationError(f"get: unknown parameter {names[0]!r}")
+        if self.defer is None:
+            self._answer_get(c, names)
+        else:  # a get right after a set reads the value set
+            self.defer(lambda: self._answer_get(c, names))
+
+    def _answer_get(self, c: Control, names: list[str]) -> None:
         for name in names:
             try:
                 value = self.get_value(name)
             except KeyError:
                 self.error(c.sender, c.address, f"get: no value for {name!r}")
+                continue
+            except Exception as exc:  # answered off the dispatch path: report, never raise
+                log.exception("get %s failed", name)
+                self.error(c.sender, c.address, f"internal error: {exc}")
                 continue
             self.send(c.sender, "/lmdm/value", name, value)
 

@@ -288,7 +288,8 @@ def _build_table() -> list[Address]:
         _action("describe", "answers one /lmdm/address per address (matching the OSC pattern, "
                 "default every address)", Arg("pattern", "str", optional=True)),
         _action("get", "answers /lmdm/value <name> <value...>; without a name, one per readable "
-                "parameter (see the list below)", Arg("name", "str", optional=True)),
+                "parameter (see the list below); after the controls sent before it took effect",
+                Arg("name", "str", optional=True)),
         _action("play", "start generating (audio I/O always runs)"),
         _action("stop", "stop generating; the stems play silence"),
         _action("reset", "forget the context (cache and history) at the next block"),

@@ -82,20 +82,39 @@ def test_settings_read_back_and_stems_controls(daemon, osc_client_factory):
         ("/lmdm/groove", (0.75,), "groove", (0.75,)),
         ("/lmdm/tap_start", (1,), "tap_start", (True,)),
     ]:
+        since = c.mark()
         c.send(address, *args)
-        c.ping()  # the control went through the same socket first
-        deadline_ok = False
-        for _ in range(20):  # settings reach the engine thread within a few ms
-            since = c.mark()
-            c.send("/lmdm/get", name)
-            v = c.wait_for("/lmdm/value", since=since)
-            if v.args[1:] == want:
-                deadline_ok = True
-                break
-        assert deadline_ok, f"{name}: {v.args}"
+        c.send("/lmdm/get", name)  # answered once the control took effect
+        v = c.wait_for("/lmdm/value", since=since)
+        assert v.args[1:] == want, f"{name}: {v.args}"
     since = c.mark()
     c.send("/lmdm/get", "state")
     assert c.wait_for("/lmdm/value", since=since).args == ("state", "stopped")
+
+
+def test_a_get_right_after_a_control_reads_what_it_did(daemon, osc_client_factory):
+    """A /lmdm/get is answered after the controls sent before it took effect: a setting
+    reads back as set and the state after /lmdm/play is playing, with no wait between the
+    two messages (the answer used to read the engine before it applied the control queued
+    just before it: the old value, the old state)."""
+    c = osc_client_factory(daemon.osc_port)
+    for bpm in (97.0, 133.5, 88.25):
+        since = c.mark()
+        c.send("/lmdm/bpm", bpm)
+        c.send("/lmdm/get", "bpm")
+        assert c.wait_for("/lmdm/value", since=since).args == ("bpm", bpm)
+    since = c.mark()
+    c.send("/lmdm/key", "D dorian")
+    c.send("/lmdm/guidance", 4.5)
+    c.send("/lmdm/get")  # every parameter
+    c.wait_for("/lmdm/value", since=since, where=lambda m: m.args[0] == "xruns")  # the last one
+    got = {m.args[0]: m.args[1:] for m in c.all("/lmdm/value", since=since)}
+    assert got["key"] == ("D dorian",) and got["guidance"] == (4.5,) and got["bpm"] == (88.25,)
+    for action, state in (("/lmdm/play", "playing"), ("/lmdm/stop", "stopped")):
+        since = c.mark()
+        c.send(action)
+        c.send("/lmdm/get", "state")
+        assert c.wait_for("/lmdm/value", since=since).args == ("state", state)
 
 
 def test_taps_set_the_tempo_as_they_arrive(daemon, osc_client_factory):
