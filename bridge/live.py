@@ -185,7 +185,7 @@ class LiveEngine:
                 if bpm is not None:
                     self.settings.apply("/lmdm/bpm", (bpm,))
                     log.info("tap tempo: %.2f bpm", bpm)
-                    if (self.settings.tap_start and self.state == "stopped"
+                    if (self.settings.tap_start and self.state == "stopped" and not self._master_tempo()
                             and self.tap.count == max(self.settings.beats_per_bar, 2)):
                         self._play(downbeat=self.tap.last + 60.0 / bpm)  # the count-in's next "one"
                     self._status()
@@ -303,6 +303,12 @@ class LiveEngine:
             self.ex.midi_out.push(now, bytes((0xB0 | midi_channel(stem, i), ALL_NOTES_OFF, 0)), epoch)
         if self.cfg.audio.midi_clock_out:
             self.ex.midi_out.push(now, bytes((MIDI_STOP,)), epoch)
+
+    def _master_tempo(self) -> bool:
+        """A master sets the tempo now (a rolling JACK transport or a MIDI clock's ticks,
+        while following them): taps neither set it for long nor count the band in."""
+        return self._transport() is not None or (
+            self.settings.follow_transport and self.clock.bpm(self.ex.frames) is not None)
 
     def _transport(self):
         if not self.settings.follow_transport:

@@ -436,24 +436,32 @@ def test_a_song_position_by_whole_bars_while_the_clock_runs_keeps_the_band_on_it
         assert "MIDI clock moved" not in d.output()
 
 
+def tap_a_bar(c, client=None) -> list[int]:
+    """Four /lmdm/tap 0.5 s apart (120 bpm) -> the JACK frame time of each (client given)."""
+    frames = []
+    t0 = time.monotonic() + 0.1
+    for i in range(4):
+        time.sleep(max(0.0, t0 + 0.5 * i - time.monotonic()))
+        if client is not None:
+            frames.append(client.frame_time)
+        c.send("/lmdm/tap")
+    return frames
+
+
 @pytest.mark.slow
 def test_a_bar_of_taps_counts_the_band_in_on_the_next_downbeat(jack_server, tmp_path, osc_client_factory):
     """tap_start on, the band stopped: four /lmdm/tap 0.5 s apart (as a performer counts
     "1 2 3 4") start it at the tapped tempo with its bar 1 one beat after the last tap. Its
     first note (the busy baseline's drums play on the downbeat) comes within 10 ms of that
-    beat, as JACK's clock places the taps, and its notes stay on the tapped sixteenths."""
+    beat, as JACK's clock places the taps, and its notes stay on the tapped sixteenths. While a
+    MIDI clock master's ticks set the tempo, the same taps leave it stopped."""
     with busy_band(jack_server, tmp_path, osc_client_factory) as (d, c, probe, closing):
         rate = probe.client.samplerate
         since = c.mark()
         c.send("/lmdm/tap_start", 1)
         c.send("/lmdm/get", "tap_start")  # answered once it is on
         assert c.wait_for("/lmdm/value", since=since).args == ("tap_start", True)
-        taps = []
-        t0 = time.monotonic() + 0.1
-        for i in range(4):
-            time.sleep(max(0.0, t0 + 0.5 * i - time.monotonic()))
-            taps.append(probe.client.frame_time)
-            c.send("/lmdm/tap")
+        taps = tap_a_bar(c, probe.client)
         since = c.mark()
         c.send("/lmdm/get", "bpm")
         bpm = c.wait_for("/lmdm/value", since=since).args[1]
@@ -472,3 +480,16 @@ def test_a_bar_of_taps_counts_the_band_in_on_the_next_downbeat(jack_server, tmp_
         period = probe.client.blocksize
         assert max(abs((x + period / 2) % period - period / 2) for x in late) <= 0.010 * rate, late
         assert sum(abs(x) > 0.010 * rate for x in late) <= len(ons) // 20, late
+        # while a master's clock ticks (a drum machine not started), it sets the tempo: taps do
+        # not count the band in
+        since = c.mark()
+        c.send("/lmdm/stop")
+        c.send("/lmdm/get", "state")
+        assert c.wait_for("/lmdm/value", since=since).args == ("state", "stopped")
+        closing.append(MidiClockMaster(jack_server.name, d.client_name, 100.0))
+        time.sleep(0.3)
+        tap_a_bar(c)
+        time.sleep(0.5)  # where the band would have come in
+        since = c.mark()
+        c.send("/lmdm/get", "state")
+        assert c.wait_for("/lmdm/value", since=since).args == ("state", "stopped")
