@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from bridge.engine import SlotOutput, end_frames, note_frames
+from bridge.engine import Planner, SlotOutput, end_frames, note_frames
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ class Monitor:
         self.recorder = None
         self.record_name = ""
         self._rec_start = 0  # absolute frame of the recording's time zero
+        self._bar_marked = False
 
     def consume(self, start: int, chunk: np.ndarray, input_gain: float = 1.0) -> None:
         """chunk (n, inputs): the input frames [start, start + n) just consumed, as the ports
@@ -80,6 +81,7 @@ class Monitor:
             return
         self.record_name = name
         self._rec_start = at
+        self._bar_marked = False  # notes.mid has a marker on one of the band's bar lines
         log.info("recording into %s", folder)
 
     def _write(self, inputs: np.ndarray, stems: np.ndarray, mix: np.ndarray) -> None:
@@ -102,6 +104,7 @@ class Monitor:
         slot = out.slot
         try:
             self.recorder.add_block((slot.start - self._rec_start) / sr, slot.bpm, slot.controls.beats_per_bar)
+            self._mark_bar(out)
         except Exception as exc:
             self.on_error("/lmdm/record", f"recording the tempo failed: {exc}")
         if not (out.notes or out.ends):
@@ -114,6 +117,25 @@ class Monitor:
             self.recorder.add_notes(notes, out.slot.bpm, out.slot.controls.beats_per_bar)
         except Exception as exc:
             self.on_error("/lmdm/record", f"recording notes failed: {exc}")
+
+    def _mark_bar(self, out: SlotOutput) -> None:
+        """notes.mid markers where the band's bars are: "play" at each start (bar 0), and
+        "bar N" (N as /lmdm/bar counts) on the first bar line recorded if the band was
+        already playing. The file's time zero is the recording's start, so its own bar grid
+        is off the band's by where in a bar that fell: a DAW user aligns the markers."""
+        slot = out.slot
+        c = slot.controls
+        at = None
+        if slot.index == 0:
+            at, text = slot.start, "play"
+        elif not self._bar_marked:
+            b = Planner.to_bar_line(slot.start_beat, (max(int(c.beats_per_bar), 1), float(c.bar_origin)))
+            if b < slot.beats - 1e-6:
+                at = slot.start + int(round(b / slot.beats * slot.samples))
+                text = f"bar {c.bar_position(slot.start_beat + b)[0]}"
+        if at is not None and at >= self._rec_start:
+            self.recorder.add_marker((at - self._rec_start) / self.sample_rate, text)
+            self._bar_marked = True
 
     def stop_recording(self) -> None:
         rec, self.recorder = self.recorder, None

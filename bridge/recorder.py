@@ -138,6 +138,7 @@ class SessionRecorder:
         self._bpm: float | None = None
         self._beats_per_bar: int | None = None
         self._tempo_map: list[tuple[float, float, int]] = []  # (block start s, bpm, beats per bar)
+        self._markers: list[tuple[float, str]] = []  # (at s, text): notes.mid's markers
         self.frames = 0  # frames accepted by write()
         self.dropped_frames = 0
         self.error: BaseException | None = None
@@ -192,6 +193,12 @@ class SessionRecorder:
             self._tempo_map.append((float(start_s), float(bpm), int(beats_per_bar)))
             self._notes_dirty = True
 
+    def add_marker(self, at_s: float, text: str) -> None:
+        """A marker in notes.mid at at_s (seconds since the recording started)."""
+        with self._lock:
+            self._markers.append((float(at_s), str(text)))
+            self._notes_dirty = True
+
     def end_notes(self, ends: Sequence[tuple[str, int, float]]) -> None:
         """(stem, pitch, at_s): the note of that stem and pitch sounding at at_s (seconds since
         the recording started) ends there, earlier than planned (a re-plan's NoteEnd)."""
@@ -212,6 +219,7 @@ class SessionRecorder:
             bpm = self._bpm or 120.0
             bpb = self._beats_per_bar or 4
             tempo_map = list(self._tempo_map)
+            markers = list(self._markers)
         if self.error is not None:
             return
         try:
@@ -222,7 +230,7 @@ class SessionRecorder:
                     wav.flush()
             if notes is not None:
                 write_notes_midi(self.folder / "notes.mid", notes, bpm, self.programs, stems=self.stems,
-                                 beats_per_bar=bpb, tempo_map=tempo_map)
+                                 beats_per_bar=bpb, tempo_map=tempo_map, markers=markers)
         except BaseException as e:  # disk full, folder removed: stop recording, keep the daemon
             self.error = e
 
@@ -284,12 +292,14 @@ class TempoMap:
 
 def write_notes_midi(path, notes_with_times: Sequence[tuple[NoteEvent, float, float]], bpm: float,
                      programs: dict[str, int] | None = None, stems: Sequence[str] | None = None,
-                     beats_per_bar: int = 4, tempo_map: Sequence[tuple[float, float, int]] = ()) -> None:
+                     beats_per_bar: int = 4, tempo_map: Sequence[tuple[float, float, int]] = (),
+                     markers: Sequence[tuple[float, str]] = ()) -> None:
     """(note, start_s, duration_s) -> a type-1 MIDI file: a tempo and meter track, then one
     track per stem named after it (stems given, else STEMS order then any others). Time
     zero = start. The tempo and meter are `bpm` in beats_per_bar/4, or, with a tempo_map of
     (start_s, bpm, beats_per_bar) per block played, each block's from its start (notes at
-    the band's beats through tempo and meter changes).
+    the band's beats through tempo and meter changes). markers: (at_s, text) marker events
+    on the tempo track (where the band's bars are: a DAW shows them on its timeline).
     The file is written to a temporary name, fsynced and renamed over `path` (atomic)."""
     order = list(stems) if stems is not None else list(STEMS)
     order += sorted({n.stem for n, _, _ in notes_with_times} - set(order))
@@ -297,17 +307,21 @@ def write_notes_midi(path, notes_with_times: Sequence[tuple[NoteEvent, float, fl
     tmap = TempoMap(tempo_map or [(0.0, bpm, beats_per_bar)])
     tick = lambda s: max(int(round(tmap.beat(s) * TICKS_PER_BEAT)), 0)  # noqa: E731
     mid = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT)
-    meta = mido.MidiTrack()
-    now, last = 0, (None, None)
+    meta_events = []  # (tick, order, message): tempo and meter first at a tick, then markers
+    last = (None, None)
     for (start, seg_bpm, bpb), beat in zip(tmap.segments, tmap.beats):
         t = max(int(round(beat * TICKS_PER_BEAT)), 0)
         if mido.bpm2tempo(seg_bpm) != last[0]:
-            meta.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(seg_bpm), time=t - now))
-            now = t
+            meta_events.append((t, 0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(seg_bpm))))
         if bpb != last[1]:
-            meta.append(mido.MetaMessage("time_signature", numerator=bpb, denominator=4, time=t - now))
-            now = t
+            meta_events.append((t, 1, mido.MetaMessage("time_signature", numerator=bpb, denominator=4)))
         last = (mido.bpm2tempo(seg_bpm), bpb)
+    meta_events += [(tick(at), 2, mido.MetaMessage("marker", text=str(text))) for at, text in markers if at >= 0]
+    meta = mido.MidiTrack()
+    now = 0
+    for t, _, msg in sorted(meta_events, key=lambda e: (e[0], e[1])):
+        meta.append(msg.copy(time=t - now))
+        now = t
     mid.tracks.append(meta)
     for stem in order:
         ch = chans[stem]

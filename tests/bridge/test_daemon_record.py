@@ -98,3 +98,42 @@ def test_notes_mid_keeps_the_bands_beats_through_a_tempo_change(daemon, osc_clie
     phase = min(ons) % sixteenth
     off = [min((t - phase) % sixteenth, sixteenth - (t - phase) % sixteenth) for t in ons]
     assert max(off) <= 2, sorted(off)[-5:]
+    # the recording began while the band played: a marker on its first bar line after that
+    marks = markers(mid)
+    assert len(marks) == 1 and marks[0][1].startswith("bar "), marks
+    bar_tick = marks[0][0]
+    assert min((bar_tick - phase) % sixteenth, sixteenth - (bar_tick - phase) % sixteenth) <= 2
+    assert bar_tick < mid.ticks_per_beat * 4 * 2  # within the first bars recorded
+
+
+def markers(mid) -> list[tuple[int, str]]:
+    """(tick, text) of the marker events on notes.mid's tempo track."""
+    out, t = [], 0
+    for m in mid.tracks[0]:
+        t += m.time
+        if m.type == "marker":
+            out.append((t, m.text))
+    return out
+
+
+def test_notes_mid_marks_where_the_band_starts(daemon, osc_client_factory, tmp_path):
+    """Recording first, then play: a "play" marker in notes.mid where the band's first bar
+    begins (the baseline's drums strike there), so the file's notes can be put on a DAW's
+    bar lines though its time zero is the recording's start."""
+    c = osc_client_factory(daemon.osc_port)
+    c.subscribe()
+    c.send("/lmdm/record", "start")
+    time.sleep(0.7)
+    since = c.mark()
+    c.send("/lmdm/play")
+    c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 4, since=since)
+    c.send("/lmdm/record", 0)
+    c.ping()
+    time.sleep(0.5)
+    mid = mido.MidiFile(tmp_path / "sessions" / "start" / "notes.mid")
+    marks = markers(mid)
+    assert [text for _, text in marks] == ["play"], marks
+    first = min(t for track in mid.tracks[1:] for t, m in zip(np.cumsum([m.time for m in track]), track)
+                if m.type == "note_on" and m.velocity > 0)
+    assert abs(first - marks[0][0]) <= 2, (first, marks)
+    assert marks[0][0] >= mid.ticks_per_beat  # 0.7 s of recording before play, at 240 bpm

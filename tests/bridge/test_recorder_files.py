@@ -134,6 +134,8 @@ def test_the_midi_file_follows_the_bands_tempo_and_meter_changes(tmp_path):
     for start in (2.0, 3.0, 4.0):
         rec.add_block(start, 60.0, 3)
     rec.add_notes([(NoteEvent("bass", 40, 100, 0.0, 1.0), 3.0)], bpm=60.0, beats_per_bar=3)
+    rec.add_marker(2.0, "bar 1")  # markers: on the tempo track, after the tempo and meter there
+    rec.add_marker(0.25, "play")
     rec.close()
     mid = mido.MidiFile(str(tmp_path / "s4" / "notes.mid"))
     tpb = mid.ticks_per_beat
@@ -144,7 +146,10 @@ def test_the_midi_file_follows_the_bands_tempo_and_meter_changes(tmp_path):
             meta.append((t, "tempo", round(mido.tempo2bpm(m.tempo), 3)))
         elif m.type == "time_signature":
             meta.append((t, "meter", m.numerator))
-    assert meta == [(0, "tempo", 120.0), (0, "meter", 4), (4 * tpb, "tempo", 60.0), (4 * tpb, "meter", 3)]
+        elif m.type == "marker":
+            meta.append((t, "marker", m.text))
+    assert meta == [(0, "tempo", 120.0), (0, "meter", 4), (tpb // 2, "marker", "play"), (4 * tpb, "tempo", 60.0),
+                    (4 * tpb, "meter", 3), (4 * tpb, "marker", "bar 1")]
     ons, t = [], 0
     for m in mid.tracks[1]:
         t += m.time
