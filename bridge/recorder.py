@@ -309,8 +309,10 @@ def write_notes_midi(path, notes_with_times: Sequence[tuple[NoteEvent, float, fl
     mid = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT)
     meta_events = []  # (tick, order, message): tempo and meter first at a tick, then markers
     last = (None, None)
-    for (start, seg_bpm, bpb), beat in zip(tmap.segments, tmap.beats):
-        t = max(int(round(beat * TICKS_PER_BEAT)), 0)
+    for i, ((start, seg_bpm, bpb), beat) in enumerate(zip(tmap.segments, tmap.beats)):
+        # the first segment's tempo holds from time zero (TempoMap.beat counts it so before
+        # its start): without it there, a reader takes MIDI's default 120 bpm until then
+        t = 0 if i == 0 else max(int(round(beat * TICKS_PER_BEAT)), 0)
         if mido.bpm2tempo(seg_bpm) != last[0]:
             meta_events.append((t, 0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(seg_bpm))))
         if bpb != last[1]:

@@ -156,3 +156,26 @@ def test_the_midi_file_follows_the_bands_tempo_and_meter_changes(tmp_path):
         if m.type == "note_on":
             ons.append((m.note, t))
     assert ons == [(36, 0), (38, 2 * tpb), (40, 5 * tpb)]
+
+
+def test_the_midi_file_times_notes_as_recorded_when_the_band_starts_later(tmp_path):
+    """Recording from 0 s, the band at 100 bpm from 0.5 s: read with the file's own tempo
+    map (mido, in seconds) its first note is at 0.5 s, as in the WAVs. The first tempo
+    event used to sit at the band's start, so a reader took MIDI's default 120 bpm before
+    it and heard the note at 0.417 s."""
+    rec = SessionRecorder(tmp_path / "s5", SR, inputs=1, stems=STEMS, flush_s=0.1)
+    rec.add_block(0.5, 100.0, 4)
+    rec.add_block(1.1, 100.0, 4)
+    rec.add_notes([(NoteEvent("drums", 36, 100, 0.0, 0.5), 0.5), (NoteEvent("drums", 38, 100, 0.0, 0.5), 1.1)],
+                  bpm=100.0)
+    rec.add_marker(0.5, "play")
+    rec.close()
+    mid = mido.MidiFile(str(tmp_path / "s5" / "notes.mid"))
+    t, got = 0.0, []
+    for m in mid:  # seconds, through the file's tempo events
+        t += m.time
+        if m.type == "note_on" and m.velocity > 0 or m.type == "marker":
+            got.append((m.type, round(t, 4)))
+    assert got == [("marker", 0.5), ("note_on", 0.5), ("note_on", 1.1)]
+    first = next(m for m in mid.tracks[0] if m.type == "set_tempo")
+    assert first.time == 0 and round(mido.tempo2bpm(first.tempo), 3) == 100.0
