@@ -248,14 +248,14 @@ class LiveEngine:
             start = int(round(at + to_bar * fpb))
             if t.beat is not None and t.frame is not None:
                 self.transport_grid = float(round(t.beat + to_bar))
-        elif downbeat is not None:
-            bpm = self.settings.bpm
-            start = tap_start_frame(downbeat, self.ex.last_cycle, self.sample_rate, self.backend_latency(),
-                                    now + margin + self.period,
-                                    self.planner.frames_per_beat(bpm) * self.settings.beats_per_bar)
-            log.info("tap start: %.2f bpm, bar 1 one beat after the last tap (%.0f ms after it)", bpm,
-                     (start - tap_start_frame(self.tap.last, self.ex.last_cycle, self.sample_rate,
-                                              self.backend_latency(), 0, 0)) * 1000 / self.sample_rate)
+        elif downbeat is not None:  # a tap start: bar 1 on the count's next "one"
+            cycle, latency = self.ex.last_cycle, self.backend_latency()
+            bar = self.planner.frames_per_beat(self.settings.bpm) * self.settings.beats_per_bar
+            start = tap_start_frame(downbeat, cycle, self.sample_rate, latency, now + margin + self.period, bar)
+            late = round((start - tap_start_frame(downbeat, cycle, self.sample_rate, latency, 0, 0)) / bar)
+            log.info("tap start: %.2f bpm, bar 1 %s", self.settings.bpm,
+                     f"{late} bar(s) late: the next beat was too soon to plan" if late else
+                     "one beat after the last tap")
         self.planner.reset(start)
         if self.cfg.audio.midi_clock_out:
             self.midi.start_clock(start)
