@@ -45,6 +45,7 @@ def test_demo_controls_send_valid_osc(osc_peer):
     moves = [("lmdm-demo-bpm 100", "/lmdm/bpm", [100.0], "f"),
              ("lmdm-demo-beats 3", "/lmdm/beats_per_bar", [3], "i"),
              ("lmdm-demo-follow 1", "/lmdm/follow_transport", [1], "i"),
+             ("lmdm-demo-countin 1", "/lmdm/tap_start", [1], "i"),
              ("lmdm-demo-guidance 5", "/lmdm/guidance", [5.0], "f"),
              ("lmdm-demo-density 0.25", "/lmdm/density", [0.25], "f"),
              ("lmdm-demo-temperature 1.5", "/lmdm/temperature", [1.5], "f"),
@@ -71,6 +72,7 @@ def test_demo_controls_send_valid_osc(osc_peer):
         # sending them back (no feedback loop)
         osc_peer.send(sender, "/lmdm/value", "guidance", 7.0)
         osc_peer.send(sender, "/lmdm/value", "stem/keys/mute", 1)
+        osc_peer.send(sender, "/lmdm/value", "tap_start", 1)  # bools go out as i 0/1 (osc.build_message)
         echo = [m for m in osc_peer.receive(0.8) if m[0] not in ("/lmdm/subscribe",)]
         assert echo == []
         assert not pd.errors(), "\n".join(pd.lines)
