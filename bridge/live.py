@@ -587,7 +587,7 @@ class LiveEngine:
 
     def _wall_clock(self):
         """frame -> time.time() of the moment it passes the ports (to within a period)."""
-        cycle_age = (time.perf_counter_ns() - self.ex.last_cycle_ns) / 1e9
+        cycle_age = (time.perf_counter_ns() - self.ex.last_cycle[0]) / 1e9
         base_frame = self.ex.frames - self.period  # the frame the latest cycle started at
         base = time.time() - cycle_age
         sr = self.sample_rate

@@ -102,8 +102,7 @@ class PortAudioBackend:
             self.midi_warnings = [f"no MIDI: {exc}"]
             log.warning("portaudio: no MIDI: %s", exc)
             return
-        latency = self.stream.latency
-        ports.out_latency = float(latency[1] if isinstance(latency, (tuple, list)) else latency)
+        ports.out_latency = self.out_latency() / self.sample_rate  # seconds
         self.midi_warnings = list(ports.warnings)
         for w in ports.warnings:
             log.warning("portaudio: %s", w)

@@ -252,8 +252,9 @@ class Exchange:
         self.underrun_frames = 0
         self.xruns = 0
         self.errors = 0  # exceptions caught in the callback (should stay 0)
-        self.last_cycle_ns = 0  # perf_counter_ns at the start of the latest cycle
-        self.last_cycle = (0, 0)  # (last_cycle_ns, its first frame): one tuple, read whole
+        # (perf_counter_ns at the start of the latest cycle, that period's first frame): one
+        # tuple, so a reader on another thread never pairs one cycle's time with another's frame
+        self.last_cycle = (0, 0)
         self.cost_ns = np.zeros(COST_SLOTS, np.int64)  # callback cost ring, ns
         # callback scratch
         self._scratch = np.zeros((stems + 1, MAX_PERIOD), np.float32)
@@ -265,7 +266,6 @@ class Exchange:
         list of (n,) arrays (1 or 2 channels); mix_outs: 0..2 (n,) arrays; midi: a
         callable midi(pos, n) doing the backend's MIDI work (timed with the rest)."""
         t0 = time.perf_counter_ns()
-        self.last_cycle_ns = t0
         pos = self.frames
         self.last_cycle = (t0, pos)
         if n > MAX_PERIOD:
