@@ -16,6 +16,17 @@ import pytest
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked host_timing checks the band's timing to the frame as another JACK client
+    sees it, on a dummy server this shared 2-core host can run a cycle late (no realtime
+    scheduling here): it gets one rerun on failure (pytest-rerunfailures, reported as RERUN in
+    the summary), so a late cycle does not fail the suite while a band off its beat, which
+    fails every run, still does."""
+    for item in items:
+        if item.get_closest_marker("host_timing"):
+            item.add_marker(pytest.mark.flaky(reruns=1))
+
+
 def free_udp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -47,6 +47,7 @@ def test_generated_notes_go_out_on_jack_midi_and_midi_in_steers_generation(daemo
 
 
 @pytest.mark.slow
+@pytest.mark.host_timing
 def test_midi_clock_out_sends_start_ticks_at_the_tempo_and_stop(jack_server, tmp_path, osc_client_factory):
     """audio.midi_clock_out: midi_out carries Start at the first block, 24 ticks per beat at
     the band's tempo (240 bpm: one every 500 frames at 48 kHz) and Stop at /lmdm/stop.  Its
