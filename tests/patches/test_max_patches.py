@@ -231,3 +231,43 @@ def test_help_shows_every_message_and_the_demo_uses_known_ones():
     assert shown == selectors, shown ^ selectors
     used = {m.split()[0] for m in messages_into_lmdm(MAX / "patchers" / "lmdm-demo.maxpat")}
     assert len(used) >= 12 and used <= selectors, used - selectors
+
+
+def downstream(patcher, box_id, outlet: int) -> list[dict]:
+    boxes = patchkit.max_boxes(patcher)
+    return [boxes[l["patchline"]["destination"][0]] for l in patcher["lines"]
+            if l["patchline"]["source"] == [box_id, outlet]]
+
+
+def sends_parameter(patcher, control: dict) -> str:
+    """The daemon parameter a front-panel control sends: `prepend mute bass` ->
+    stem/bass/mute, `prepend bpm` -> bpm."""
+    (prep,) = [b for b in downstream(patcher, control["id"], 0) if b.get("text", "").startswith("prepend")]
+    words = prep["text"].split()[1:]
+    return f"stem/{words[1]}/{words[0]}" if len(words) == 2 else words[0]
+
+
+def test_the_demos_controls_follow_the_daemons_values_as_pds_do():
+    """Answers to the demo's get at load (/lmdm/value name value) set each control through
+    [prepend set] (so nothing goes back): the control a value sets is the one that sends that
+    parameter, and the Max demo follows the same parameters as the Pd demo."""
+    demo = patchkit.load_maxpat(MAX / "patchers" / "lmdm-demo.maxpat")
+    boxes = patchkit.max_boxes(demo)
+    (values,) = [i for i, b in boxes.items() if b.get("text") == "route /lmdm/value"]
+    (route,) = downstream(demo, values, 0)
+    followed = []
+    while route is not None:
+        names = route["text"].split()[1:]
+        for k, name in enumerate(names):
+            (setter,) = downstream(demo, route["id"], k)
+            assert setter["text"] == "prepend set", (name, setter)
+            (control,) = downstream(demo, setter["id"], 0)
+            assert control["maxclass"] in ("toggle", "slider", "number", "flonum"), (name, control)
+            assert sends_parameter(demo, control) == name
+            followed.append(name)
+        rest = downstream(demo, route["id"], len(names))  # unmatched names: the next route
+        route = rest[0] if rest and rest[0].get("text", "").startswith("route ") else None
+    (pd_route,) = [t for c in patchkit.parse_pd(patchkit.PD_DIR / "lmdm-demo.pd") for k, t in c["boxes"]
+                   if t.startswith("route bpm ")]
+    assert sorted(followed) == sorted(pd_route.split()[1:])
+    assert len(followed) == 15

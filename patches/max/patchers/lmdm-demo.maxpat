@@ -12,8 +12,8 @@
 		"rect": [
 			40.0,
 			80.0,
-			1240.0,
-			860.0
+			1340.0,
+			960.0
 		],
 		"bglocked": 0,
 		"openinpresentation": 0,
@@ -2406,16 +2406,18 @@
 			{
 				"box": {
 					"maxclass": "newobj",
-					"text": "route bpm beats_per_bar guidance density temperature",
-					"numinlets": 6,
-					"numoutlets": 6,
+					"text": "route bpm beats_per_bar guidance density temperature follow_transport tap_start",
+					"numinlets": 8,
+					"numoutlets": 8,
 					"patching_rect": [
 						680.0,
 						770.0,
-						376.0,
+						540.0,
 						22.0
 					],
 					"outlettype": [
+						"",
+						"",
 						"",
 						"",
 						"",
@@ -2693,6 +2695,212 @@
 						22.0
 					],
 					"id": "obj-149"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1130.0,
+						800.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-150"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1215.0,
+						800.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-151"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "route stem/bass/mute stem/keys/mute stem/lead/mute stem/drums/mute stem/bass/gain stem/keys/gain stem/lead/gain stem/drums/gain",
+					"numinlets": 9,
+					"numoutlets": 9,
+					"patching_rect": [
+						680.0,
+						860.0,
+						610.0,
+						22.0
+					],
+					"outlettype": [
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						""
+					],
+					"id": "obj-152"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						680.0,
+						890.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-153"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						760.0,
+						890.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-154"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						840.0,
+						890.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-155"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						920.0,
+						890.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-156"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1000.0,
+						890.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-157"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1080.0,
+						890.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-158"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1160.0,
+						890.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-159"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend set",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1240.0,
+						890.0,
+						75.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"id": "obj-160"
 				}
 			}
 		],
@@ -4049,6 +4257,258 @@
 					],
 					"destination": [
 						"obj-4",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-134",
+						5
+					],
+					"destination": [
+						"obj-150",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-150",
+						0
+					],
+					"destination": [
+						"obj-23",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-134",
+						6
+					],
+					"destination": [
+						"obj-151",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-151",
+						0
+					],
+					"destination": [
+						"obj-147",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-134",
+						7
+					],
+					"destination": [
+						"obj-152",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-152",
+						0
+					],
+					"destination": [
+						"obj-153",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-153",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-152",
+						1
+					],
+					"destination": [
+						"obj-154",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-154",
+						0
+					],
+					"destination": [
+						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-152",
+						2
+					],
+					"destination": [
+						"obj-155",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-155",
+						0
+					],
+					"destination": [
+						"obj-71",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-152",
+						3
+					],
+					"destination": [
+						"obj-156",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-156",
+						0
+					],
+					"destination": [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-152",
+						4
+					],
+					"destination": [
+						"obj-157",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-157",
+						0
+					],
+					"destination": [
+						"obj-48",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-152",
+						5
+					],
+					"destination": [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-158",
+						0
+					],
+					"destination": [
+						"obj-61",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-152",
+						6
+					],
+					"destination": [
+						"obj-159",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-159",
+						0
+					],
+					"destination": [
+						"obj-74",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-152",
+						7
+					],
+					"destination": [
+						"obj-160",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-160",
+						0
+					],
+					"destination": [
+						"obj-87",
 						0
 					]
 				}
