@@ -475,7 +475,8 @@ def test_a_bar_of_taps_counts_the_band_in_on_the_next_downbeat(jack_server, tmp_
         since = c.mark()
         c.send("/lmdm/get", "bpm")
         bpm = c.wait_for("/lmdm/value", since=since).args[1]
-        assert bpm == pytest.approx(120.0, abs=1.0)
+        tapped = 60.0 * rate / float(np.median(np.diff(taps)))  # as sent: a late sleep moves it
+        assert tapped == pytest.approx(120.0, abs=8.0) and bpm == pytest.approx(tapped, abs=1.5), (bpm, taps)
         c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 8)
         beat = rate * 60.0 / bpm
         downbeat = taps[-1] + beat
