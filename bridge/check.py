@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from bridge.config import Config, ConfigError, load_config
+from bridge.scenes import SceneBook, SceneError
 from model import api
 
 RTF_WARN = 0.5  # a step taking half its block leaves little CPU for the synths and the patch
@@ -211,7 +212,8 @@ def main(args: argparse.Namespace) -> int:
         if args.blocks < 1:
             raise ConfigError(f"--blocks must be at least 1, got {args.blocks}")
         cfg = load_config(args.config, overrides_from_args(args))
-    except ConfigError as exc:
+        scenes = SceneBook(cfg.scenes.presets, cfg.scenes.file).names()  # the scenes file too
+    except (ConfigError, SceneError) as exc:
         if args.json:
             print(json.dumps({"ok": False, "checks": [asdict(Check("config", "fail", str(exc)))]}))
         else:
@@ -220,7 +222,7 @@ def main(args: argparse.Namespace) -> int:
     where = args.config or "the defaults"
     lines = (lambda line: None) if args.json else (lambda line: print(line, flush=True))
     lines(f"lmdm check: {where}: model {cfg.generation.model}, {cfg.engine.mode}, {cfg.engine.bpm:g} bpm")
-    checks = [Check("config", "ok", f"{where}: valid")]
+    checks = [Check("config", "ok", f"{where}: valid" + (f"; scenes: {', '.join(scenes)}" if scenes else ""))]
     lines(f"  {'ok':5} {'config':10} {checks[0].detail}")
     checks += run(cfg, args.blocks, lines)
     failed = [c.name for c in checks if c.status == "fail"]

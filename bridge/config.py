@@ -152,6 +152,21 @@ class RecordConfig:
         _range("record.flush_s", self.flush_s, 0.05, 1.0)
 
 
+@dataclass
+class ScenesConfig:
+    file: str | None = None  # the scenes /lmdm/scene/store writes (and start reads); relative: to the config file
+    presets: dict[str, dict] = field(default_factory=dict)  # name -> {setting: value}
+
+    def check(self) -> None:
+        from bridge.scenes import SceneError, check_scenes
+        if self.file is not None and (not self.file or Path(self.file).is_dir()):
+            raise ConfigError(f"scenes.file: {self.file!r} is not a file name")
+        try:
+            check_scenes(self.presets, "scenes.presets")
+        except SceneError as exc:
+            raise ConfigError(str(exc)) from None
+
+
 MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
@@ -185,6 +200,7 @@ class Config:
     generation: GenerationConfig = field(default_factory=GenerationConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     record: RecordConfig = field(default_factory=RecordConfig)
+    scenes: ScenesConfig = field(default_factory=ScenesConfig)
     # named models of this config: name -> {"type": "embedded" | "baseline", options...}
     # (model.api.configure); loaded by name over OSC like the built-in ones
     models: dict[str, dict] = field(default_factory=dict)
@@ -219,6 +235,11 @@ def _merge(base: dict, over: dict, path: str = "") -> dict:
             value = {} if value is None else value  # "models:" with nothing under it
             if not isinstance(value, dict):
                 raise ConfigError(f"{name}: expected a mapping, got {value!r}")
+            out[key] = {**base[key], **value}
+        elif key == "presets" and path == "scenes.":  # scene names: taken whole, checked later
+            value = {} if value is None else value
+            if not isinstance(value, dict):
+                raise ConfigError(f"{name}: expected a mapping of scene names to settings, got {value!r}")
             out[key] = {**base[key], **value}
         elif isinstance(base[key], dict) and key != "programs":
             if not isinstance(value, dict):
@@ -286,8 +307,13 @@ def _build(cls: type, data: dict, path: str) -> Any:
     return cls(**kwargs)
 
 
-def _resolve_checkpoints(user: dict, folder: Path) -> None:
-    """A user file's relative `models.*.checkpoint` paths are relative to the file."""
+def _resolve_paths(user: dict, folder: Path) -> None:
+    """A user file's relative `models.*.checkpoint` and `scenes.file` paths are relative to
+    the file."""
+    scenes = user.get("scenes")
+    if isinstance(scenes, dict) and isinstance(scenes.get("file"), str) and scenes["file"]:
+        f = Path(scenes["file"]).expanduser()
+        scenes["file"] = str(f if f.is_absolute() else folder / f)
     models = user.get("models")
     if not isinstance(models, dict):
         return
@@ -319,7 +345,7 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
             raise ConfigError(f"{p}: not valid YAML: {exc}") from None
         if not isinstance(user, dict):
             raise ConfigError(f"{p}: the top level must be a mapping")
-        _resolve_checkpoints(user, p.resolve().parent)
+        _resolve_paths(user, p.resolve().parent)
         data = _merge(data, user)
     if overrides:
         data = _merge(data, overrides)

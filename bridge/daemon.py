@@ -87,6 +87,8 @@ class Daemon:
         self.mute = {s: False for s in self.stems}
         self.program = dict(cfg.render.programs)
         self.presets: dict[int, dict[int, str]] = {}  # the SoundFont's, read at start
+        from bridge.scenes import SceneBook
+        self.scenes = SceneBook(cfg.scenes.presets, cfg.scenes.file)  # SceneError: a bad scenes file
         self.backend = None
         self.osc = None
         self.engine = None
@@ -193,6 +195,10 @@ class Daemon:
             self._load_model(args[0])
         elif name == "record":
             self._start_record(args[0])
+        elif name == "scene/store":
+            self._store_scene(args[0], c.sender)
+        elif name == "scene/recall":
+            self._recall_scene(args[0], c.sender)
         elif name in _SETTINGS:
             self.engine.submit("osc", addr, args)
         else:
@@ -244,6 +250,39 @@ class Daemon:
                 raise ValueError(f"record: session {name!r} exists already in {self.cfg.record.dir}; pick another name")
         self.engine.submit("record", name)
 
+    def _store_scene(self, name: str, sender) -> None:
+        """The settings as the controls before this message left them -> scene `name`. Stem
+        gains, mutes and programs are applied here on the OSC thread, so they are read now
+        (a control after the store must not reach it); the engine's settings are read on the
+        engine thread, behind the controls queued before it, as a get reads them."""
+        from bridge.scenes import SCENE_PARAMS
+        stems = {p: self.get_value(p) for p in SCENE_PARAMS if p.startswith("stem/")}
+
+        def store() -> None:
+            values = {p: self.get_value(p) for p in SCENE_PARAMS if not p.startswith("stem/")}
+            try:
+                self.scenes.store(name, {**values, **stems})
+            except ValueError as exc:
+                self.osc.error(sender, "/lmdm/scene/store", str(exc))
+                return
+            log.info("scene %s stored", name)
+
+        self._defer(store)
+
+    def _recall_scene(self, name: str, sender) -> None:
+        """Each setting of scene `name` as if sent in one go: one that is refused (a program
+        the SoundFont lacks) is reported, the others still set."""
+        from bridge.osc import Control
+        failed = []
+        for param, args in self.scenes.get(name).items():
+            try:
+                self.on_control(Control("/lmdm/" + param, args, sender))
+            except ValueError as exc:
+                failed.append(f"{param}: {exc}")
+        log.info("scene %s recalled%s", name, f" ({len(failed)} settings refused)" if failed else "")
+        if failed:
+            raise ValueError(f"scene {name!r} recalled but for " + "; ".join(failed))
+
     def _defer(self, answer) -> None:
         """Runs a /lmdm/get's answer on the engine thread, after the controls queued before
         it (a setting sent just before is read back as set)."""
@@ -261,6 +300,8 @@ class Daemon:
             return e.model_name
         if name == "models":
             return api.model_names()
+        if name == "scenes":
+            return self.scenes.names()
         if name == "record":
             return e.monitor.record_name
         if name == "sample_rate":
@@ -308,13 +349,14 @@ def main(args: argparse.Namespace) -> int:
     if args.verbose:  # our own debug lines; a library's (numba's compiler: thousands) stay at INFO
         for name in OWN_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)
+    from bridge.scenes import SceneError
     try:
         cfg = load_config(args.config, overrides_from_args(args))
-    except ConfigError as exc:
+        daemon = Daemon(cfg, out=lambda line: print(line, flush=True))
+    except (ConfigError, SceneError) as exc:
         print(f"lmdm: config error: {exc}", file=sys.stderr)
         return 2
     sys.setswitchinterval(SWITCH_INTERVAL_S)
-    daemon = Daemon(cfg, out=lambda line: print(line, flush=True))
     try:
         daemon.start()
     except (BackendError, api.ModelError, OSError) as exc:

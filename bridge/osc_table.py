@@ -228,6 +228,16 @@ def _check_record(args: tuple) -> tuple:
     return (name,)
 
 
+def _check_scene_name(args: tuple) -> tuple:
+    """s name of a scene (never a path)."""
+    (name,) = _check_args(args, (Arg("name", "str"),))
+    if not _SESSION_RE.match(name) or ".." in name:
+        raise OscValidationError(
+            "a scene name is 1-64 letters, digits, - _ . (no slashes, no '..', not starting with "
+            f"'.' or '-'), got {_show(name)}")
+    return (name,)
+
+
 def _check_model(args: tuple) -> tuple:
     (name,) = _check_args(args, (Arg("name", "str"),))
     names = api.model_names()
@@ -361,6 +371,15 @@ def _build_table() -> list[Address]:
         Address(PREFIX + "record", "s|i", "name: [A-Za-z0-9_.-]{1,64}; 0 stops", "",
                 "record input, stems, mix and notes into the session folder <record.dir>/<name>; "
                 "0 stops", param="record", check=_check_record),
+        Address(PREFIX + "scene/store", "s", "name: [A-Za-z0-9_.-]{1,64}", None,
+                "store the current settings (mode, prompt, tempo and meter, key, generation controls, "
+                "input gain, stem gains, mutes and programs) as a scene, after the controls sent before "
+                "it took effect; kept in the config's scenes.file if it names one",
+                args=(Arg("name", "str"),), check=_check_scene_name),
+        Address(PREFIX + "scene/recall", "s", "a scene name", None,
+                "set what a scene holds (stored, or the config's scenes.presets), each setting as its own "
+                "message sets it (the mode takes over on the next bar line, the tempo at the next block...); "
+                "/lmdm/get scenes lists them", args=(Arg("name", "str"),), check=_check_scene_name),
         # feedback: daemon -> sender or subscribers
         _feedback("pong", "[i]", "answer to /lmdm/ping, with its token"),
         _feedback("subscribed", "i", "answer to /lmdm/subscribe: the port that receives"),
@@ -397,6 +416,7 @@ CONTROLS: dict[str, Address] = {a.name: a for a in ADDRESSES if a.kind == "contr
 # Read-only values the daemon reports with /lmdm/get besides the settings above.
 STATUS_PARAMS: dict[str, object] = {
     "models": api.model_names(),  # what /lmdm/model loads (the config's models: too)
+    "scenes": (),  # what /lmdm/scene/recall recalls
     "state": "stopped", "sample_rate": 48000, "bar": 0, "beat": 0.0, "block": 0, "rtf": 0.0,
     "step_ms": 0.0, "latency_ms": 0.0, "underruns": 0, "xruns": 0,
 }
@@ -563,7 +583,8 @@ def describe_markdown() -> str:
     lines += ["", "## Readable with /lmdm/get", "",
               "`/lmdm/get <name>` answers `/lmdm/value <name> <value...>`; 0/1 switches answer "
               "`i`, the prompt answers its text/weight pairs, an unset seed answers -1, `models` the "
-              "names `/lmdm/model` takes (with the config file's own models).", "",
+              "names `/lmdm/model` takes (with the config file's own models), `scenes` the names "
+              "`/lmdm/scene/recall` takes (stored and the config's presets).", "",
               "| name | default |", "|---|---|"]
     lines += [f"| `{name}` | {_cell(_default(value))} |" for name, value in PARAMS.items()]
     return "\n".join(lines) + "\n"

@@ -58,6 +58,12 @@ def test_user_file_overlays_key_by_key(tmp_path):
     ("models: [a]\n", "models"),
     ("generation:\n  model: mine\n", "generation.model"),
     ("render:\n  programs:\n    bass: 300\n", "render.programs.bass"),
+    ("scenes:\n  presets:\n    verse: {bpm: 900}\n", "scenes.presets.verse.bpm"),
+    ("scenes:\n  presets:\n    verse: {follow_transport: true}\n", "scenes.presets.verse.follow_transport"),
+    ("scenes:\n  presets:\n    ../up: {bpm: 90}\n", "scenes.presets"),
+    ("scenes:\n  presets:\n    verse: loud\n", "scenes.presets.verse"),
+    ("scenes:\n  presets: [verse]\n", "scenes.presets"),
+    ("scenes:\n  lists: {}\n", "scenes.lists"),
     ("engine: 3\n", "engine"),
 ])
 def test_mistakes_are_errors_naming_the_key(tmp_path, text, key):

@@ -2323,6 +2323,57 @@
 					],
 					"id": "obj-137"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "store verse",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						150.0,
+						1068.0,
+						85.0,
+						22.0
+					],
+					"id": "obj-138"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "recall verse",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						150.0,
+						1094.0,
+						90.0,
+						22.0
+					],
+					"id": "obj-139"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "comment",
+					"text": "Scenes: store verse keeps the settings now (prompt, tempo, key, generation controls, stem gains, mutes, programs) as scene verse; recall verse sets them again, each as its own message would (a mode on the next bar line). get scenes lists them; scenes.presets in the daemon's config adds your own.",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						720.0,
+						1042.0,
+						440.0,
+						80.0
+					],
+					"id": "obj-140"
+				}
 			}
 		],
 		"lines": [
@@ -3050,6 +3101,30 @@
 				"patchline": {
 					"source": [
 						"obj-137",
+						0
+					],
+					"destination": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-138",
+						0
+					],
+					"destination": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-139",
 						0
 					],
 					"destination": [

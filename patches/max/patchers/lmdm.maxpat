@@ -482,16 +482,18 @@
 			{
 				"box": {
 					"maxclass": "newobj",
-					"text": "route mode model key prompt mix",
-					"numinlets": 6,
-					"numoutlets": 6,
+					"text": "route mode model key prompt mix store recall",
+					"numinlets": 8,
+					"numoutlets": 8,
 					"patching_rect": [
 						120.0,
 						430.0,
-						229.0,
+						300.0,
 						22.0
 					],
 					"outlettype": [
+						"",
+						"",
 						"",
 						"",
 						"",
@@ -1978,6 +1980,93 @@
 					],
 					"id": "obj-106"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "tosymbol",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"patching_rect": [
+						1000.0,
+						730.0,
+						68.0,
+						22.0
+					],
+					"id": "obj-107",
+					"outlettype": [
+						""
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend /lmdm/scene/store",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1000.0,
+						760.0,
+						180.0,
+						22.0
+					],
+					"id": "obj-108",
+					"outlettype": [
+						""
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "tosymbol",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"patching_rect": [
+						1200.0,
+						730.0,
+						68.0,
+						22.0
+					],
+					"id": "obj-109",
+					"outlettype": [
+						""
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"text": "prepend /lmdm/scene/recall",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1200.0,
+						760.0,
+						185.0,
+						22.0
+					],
+					"id": "obj-110",
+					"outlettype": [
+						""
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "comment",
+					"text": "store verse, recall verse: scenes (settings kept by name)",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1000.0,
+						700.0,
+						380.0,
+						20.0
+					],
+					"id": "obj-111"
+				}
 			}
 		],
 		"lines": [
@@ -2621,7 +2710,7 @@
 				"patchline": {
 					"source": [
 						"obj-25",
-						5
+						7
 					],
 					"destination": [
 						"obj-40",
@@ -3701,6 +3790,78 @@
 				"patchline": {
 					"source": [
 						"obj-106",
+						0
+					],
+					"destination": [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-25",
+						5
+					],
+					"destination": [
+						"obj-107",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-107",
+						0
+					],
+					"destination": [
+						"obj-108",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-108",
+						0
+					],
+					"destination": [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-25",
+						6
+					],
+					"destination": [
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-109",
+						0
+					],
+					"destination": [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-110",
 						0
 					],
 					"destination": [

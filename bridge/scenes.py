@@ -1,0 +1,148 @@
+"""Scenes: named snapshots of the daemon's settings (prompt, mode, tempo, key, generation
+controls, stem gains, mutes and programs) that a performer stores during rehearsal and
+recalls at a song's sections (/lmdm/scene/store, /lmdm/scene/recall).
+
+A scene is a mapping of parameter names (as /lmdm/get names them) to their values, checked
+against the OSC table as if each were sent. Scenes come from the config (`scenes.presets`,
+may name only some parameters) and from the scenes file (`scenes.file`, written by the
+daemon on every store, read at start): a stored scene of the same name wins. Names are
+1-64 letters, digits, - _ . (never a path); the file's path only ever comes from the config.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+import yaml
+
+from bridge import osc_table
+
+log = logging.getLogger("lmdm")
+
+# What a scene holds: every setting a performer moves between sections. Not the master
+# choice (follow_transport, tap_start), the model (a load takes seconds) or the recorder.
+SCENE_PARAMS: tuple[str, ...] = (
+    "mode", "prompt", "bpm", "beats_per_bar", "block_beats", "key", "steps", "guidance",
+    "temperature", "density", "groove", "seed", "context_beats", "input/gain",
+    *(f"stem/{s}/{what}" for s in osc_table.api.STEMS for what in ("gain", "mute", "program")),
+)
+
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
+MAX_SCENES = 128
+
+
+class SceneError(ValueError):
+    pass
+
+
+def check_name(name: object, where: str = "scene") -> str:
+    if not isinstance(name, str) or not NAME.fullmatch(name) or ".." in name:
+        raise SceneError(f"{where}: {name!r} is not a scene name (1-64 letters, digits, - _ ., "
+                         "not starting with . or -)")
+    return name
+
+
+def as_args(value: object) -> tuple:
+    """A scene value as the arguments of its control: a list (the prompt's text/weight
+    pairs) as they are, anything else as one argument."""
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+
+
+def check_scene(name: str, scene: object, where: str = "scenes") -> dict[str, tuple]:
+    """A scene from YAML or a snapshot -> {param: validated args}; SceneError naming the
+    scene and the parameter on anything the daemon would refuse."""
+    check_name(name, where)
+    if not isinstance(scene, dict) or not scene:
+        raise SceneError(f"{where}.{name}: expected a mapping of settings (e.g. density: 0.4), got {scene!r}")
+    out = {}
+    for param, value in scene.items():
+        if param not in SCENE_PARAMS:
+            raise SceneError(f"{where}.{name}.{param}: not a scene setting; they are {', '.join(SCENE_PARAMS)}")
+        try:
+            out[param] = osc_table.validate(osc_table.PREFIX + param, as_args(value))
+        except osc_table.OscValidationError as exc:
+            raise SceneError(f"{where}.{name}.{param}: {exc}") from None
+    return out
+
+
+def check_scenes(scenes: object, where: str) -> dict[str, dict[str, tuple]]:
+    if scenes is None:
+        return {}
+    if not isinstance(scenes, dict):
+        raise SceneError(f"{where}: expected a mapping of scene names to settings, got {scenes!r}")
+    if len(scenes) > MAX_SCENES:
+        raise SceneError(f"{where}: {len(scenes)} scenes; at most {MAX_SCENES}")
+    return {name: check_scene(name, scene, where) for name, scene in scenes.items()}
+
+
+def _plain(args: tuple) -> object:
+    """Validated args -> the YAML value a person would write ("warm funk" for one prompt
+    at weight 1, a list for a mix)."""
+    if len(args) == 2 and isinstance(args[0], str) and args[1] == 1.0:
+        return args[0]
+    return list(args) if len(args) != 1 else args[0]
+
+
+class SceneBook:
+    """The daemon's scenes: the config's presets and the file's, the stored ones written
+    back to the file (atomically, off the caller's thread)."""
+
+    def __init__(self, presets: dict | None = None, file: str | Path | None = None) -> None:
+        self.presets = check_scenes(presets, "scenes.presets")
+        self.file = Path(file) if file else None
+        self.stored: dict[str, dict[str, tuple]] = {}
+        if self.file is not None and self.file.exists():
+            try:
+                data = yaml.safe_load(self.file.read_text())
+            except (OSError, yaml.YAMLError) as exc:
+                raise SceneError(f"scenes.file {self.file}: cannot read it: {exc}") from None
+            self.stored = check_scenes(data, f"scenes.file {self.file}")
+        self.lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    def names(self) -> tuple[str, ...]:
+        with self.lock:
+            return tuple(sorted({*self.presets, *self.stored}))
+
+    def get(self, name: str) -> dict[str, tuple]:
+        with self.lock:
+            scene = self.stored.get(name, self.presets.get(name))
+        if scene is None:
+            known = ", ".join(self.names()) or "none yet (/lmdm/scene/store NAME stores one)"
+            raise SceneError(f"no scene {name!r}; scenes: {known}")
+        return scene
+
+    def store(self, name: str, values: dict[str, object]) -> threading.Thread | None:
+        """Keep `values` ({param: value as /lmdm/get reports it}) as scene `name`; with a
+        file, write every stored scene to it on a thread of its own (returned)."""
+        scene = check_scene(name, values, "scene/store")
+        with self.lock:
+            if name not in self.stored and len(self.stored) >= MAX_SCENES:
+                raise SceneError(f"scene/store: {MAX_SCENES} scenes stored already; store over one of them")
+            self.stored[name] = scene
+            snapshot = {n: {p: _plain(a) for p, a in s.items()} for n, s in self.stored.items()}
+        if self.file is None:
+            return None
+        t = threading.Thread(target=self._write, args=(snapshot,), name="lmdm-scenes", daemon=True)
+        t.start()
+        return t
+
+    def _write(self, snapshot: dict) -> None:
+        text = ("# Scenes stored with /lmdm/scene/store (lmdm serve rewrites this file on every store)\n"
+                + yaml.safe_dump(snapshot, sort_keys=True, allow_unicode=True))
+        with self._write_lock:
+            tmp = None
+            try:
+                self.file.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=".scenes-", dir=self.file.parent)
+                with os.fdopen(fd, "w") as f:
+                    f.write(text)
+                os.replace(tmp, self.file)  # a reader never sees half a file
+            except OSError as exc:
+                log.warning("scenes: cannot write %s: %s (the scenes stay stored in memory)", self.file, exc)
+                if tmp is not None and os.path.exists(tmp):
+                    os.unlink(tmp)

@@ -1,0 +1,100 @@
+"""Scenes over OSC on a running daemon (dummy JACK): store the settings of a song's section,
+recall them later while the band plays, the config's presets, the scenes file across a
+restart, and what a scene the daemon cannot fully take does."""
+from __future__ import annotations
+
+import yaml
+
+from daemonkit import FAST, start_daemon
+
+# a section's settings as a performer sets them, then other values over every one
+VERSE = {"bpm": 97.0, "prompt": ("tight drum and bass", 1.0, "jazz", 0.5), "key": "D dorian",
+         "density": 0.8, "guidance": 4.5, "stem/bass/gain": 0.5, "stem/keys/mute": 1,
+         "stem/lead/program": 81}
+OTHER = {"bpm": 150.0, "prompt": ("dreamy ambient pads",), "key": "none", "density": 0.3,
+         "guidance": 2.0, "stem/bass/gain": 1.5, "stem/keys/mute": 0, "stem/lead/program": 80}
+# what /lmdm/get answers for VERSE
+VERSE_READ = {"bpm": (97.0,), "prompt": ("tight drum and bass", 1.0, "jazz", 0.5), "key": ("D dorian",),
+              "density": (0.8,), "guidance": (4.5,), "stem/bass/gain": (0.5,), "stem/keys/mute": (1,),
+              "stem/lead/program": (81,)}
+
+
+def read(c, names) -> dict:
+    since = c.mark()
+    for name in names:
+        c.send("/lmdm/get", name)
+    c.wait_for("/lmdm/value", since=since, where=lambda m: m.args[0] == names[-1])
+    return {m.args[0]: tuple(m.args[1:]) for m in c.all("/lmdm/value", since)}
+
+
+def approx(values: dict) -> dict:
+    return {k: tuple(round(v, 4) if isinstance(v, float) else v for v in args) for k, args in values.items()}
+
+
+def scene_config(tmp_path) -> dict:
+    return {**FAST, "scenes": {"file": str(tmp_path / "gig.yaml"), "presets": {
+        "intro": {"prompt": "dreamy ambient pads", "density": 0.2, "stem/drums/mute": True},
+        "kit": {"stem/drums/program": 126, "density": 0.7}}}}  # FluidR3 has no drum kit 126
+
+
+def test_a_stored_scene_comes_back_while_the_band_plays_and_after_a_restart(jack_server, tmp_path,
+                                                                            osc_client_factory):
+    d = start_daemon(jack_server, tmp_path, scene_config(tmp_path))
+    try:
+        c = osc_client_factory(d.osc_port)
+        c.subscribe()
+        assert read(c, ["scenes"]) == {"scenes": ("intro", "kit")}
+        since = c.mark()
+        c.send("/lmdm/play")
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing", since=since)
+        for name, value in VERSE.items():
+            c.send("/lmdm/" + name, *(value if isinstance(value, tuple) else (value,)))
+        c.send("/lmdm/scene/store", "verse")  # right after: stores what they set
+        for name, value in OTHER.items():
+            c.send("/lmdm/" + name, *(value if isinstance(value, tuple) else (value,)))
+        assert approx(read(c, list(VERSE)))["bpm"] == (150.0,)
+        since = c.mark()
+        c.send("/lmdm/scene/recall", "verse")
+        assert approx(read(c, list(VERSE))) == VERSE_READ
+        # a preset names some settings: those change, the rest stay as they are
+        c.send("/lmdm/scene/recall", "intro")
+        got = approx(read(c, ["prompt", "density", "stem/drums/mute", "bpm", "key"]))
+        assert got == {"prompt": ("dreamy ambient pads", 1.0), "density": (0.2,), "stem/drums/mute": (1,),
+                       "bpm": (97.0,), "key": ("D dorian",)}
+        # a setting the daemon refuses is reported; the scene's others still apply
+        c.send("/lmdm/scene/recall", "kit")
+        err = c.wait_for("/lmdm/error", since=since)
+        assert err.args[0] == "/lmdm/scene/recall" and "stem/drums/program" in err.args[1], err.args
+        assert approx(read(c, ["density", "stem/drums/program"])) == {"density": (0.7,), "stem/drums/program": (0,)}
+        since = c.mark()
+        c.send("/lmdm/scene/recall", "bridge")
+        assert "no scene 'bridge'; scenes: intro, kit, verse" in c.wait_for("/lmdm/error", since=since).args[1]
+        since = c.mark()
+        c.send("/lmdm/scene/store", "../../etc/x")  # a name, never a path
+        assert "scene name" in c.wait_for("/lmdm/error", since=since).args[1]
+        assert read(c, ["state"]) == {"state": ("playing",)}  # the band played on through all of it
+        assert not [m for m in c.all("/lmdm/error") if m.args[0] not in ("/lmdm/scene/recall", "/lmdm/scene/store")]
+    finally:
+        d.stop()
+    stored = yaml.safe_load((tmp_path / "gig.yaml").read_text())
+    assert set(stored) == {"verse"} and stored["verse"]["bpm"] == 97.0 and stored["verse"]["key"] == "D dorian"
+    # the next start (the gig after the rehearsal) reads the file: verse is there to recall
+    d = start_daemon(jack_server, tmp_path, scene_config(tmp_path))
+    try:
+        c = osc_client_factory(d.osc_port)
+        assert read(c, ["scenes"]) == {"scenes": ("intro", "kit", "verse")}
+        c.send("/lmdm/scene/recall", "verse")
+        assert approx(read(c, list(VERSE))) == VERSE_READ
+    finally:
+        d.stop()
+
+
+def test_a_broken_scenes_file_stops_the_start_with_an_error_naming_it(jack_server, tmp_path):
+    (tmp_path / "gig.yaml").write_text("verse: {bpm: fast}\n")
+    try:
+        start_daemon(jack_server, tmp_path, scene_config(tmp_path), timeout=30)
+    except RuntimeError as exc:
+        assert "config error: scenes.file" in str(exc) and "verse.bpm" in str(exc), exc
+    else:
+        raise AssertionError("the daemon started with a broken scenes file")
+    assert (tmp_path / "gig.yaml").read_text() == "verse: {bpm: fast}\n"  # left as it was
