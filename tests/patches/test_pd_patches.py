@@ -51,6 +51,8 @@ def test_demo_controls_send_valid_osc(osc_peer):
              ("lmdm-demo-temperature 1.5", "/lmdm/temperature", [1.5], "f"),
              ("lmdm-demo-mute-drums 1", "/lmdm/stem/drums/mute", [1], "i"),
              ("lmdm-demo-gain-bass 1.5", "/lmdm/stem/bass/gain", [1.5], "f"),
+             ("lmdm-demo store A", "/lmdm/scene/store", ["A"], "s"),  # as its scene messages send
+             ("lmdm-demo recall B", "/lmdm/scene/recall", ["B"], "s"),
              ("lmdm-demo play", "/lmdm/play", [], "")]
     args = ["-send", f"lmdm-demo connect 127.0.0.1 {osc_peer.port}"]
     for send, *_ in moves:

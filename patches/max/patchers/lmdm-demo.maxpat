@@ -2902,6 +2902,93 @@
 					],
 					"id": "obj-160"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "comment",
+					"text": "--- scenes: store the settings, recall them ---",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20.0,
+						880.0,
+						320.0,
+						20.0
+					],
+					"id": "obj-161"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "store A",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20.0,
+						905.0,
+						60.0,
+						22.0
+					],
+					"id": "obj-162"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "recall A",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						90.0,
+						905.0,
+						65.0,
+						22.0
+					],
+					"id": "obj-163"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "store B",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						170.0,
+						905.0,
+						60.0,
+						22.0
+					],
+					"id": "obj-164"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "recall B",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						240.0,
+						905.0,
+						65.0,
+						22.0
+					],
+					"id": "obj-165"
+				}
 			}
 		],
 		"lines": [
@@ -4509,6 +4596,54 @@
 					],
 					"destination": [
 						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-162",
+						0
+					],
+					"destination": [
+						"obj-4",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-163",
+						0
+					],
+					"destination": [
+						"obj-4",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-164",
+						0
+					],
+					"destination": [
+						"obj-4",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-165",
+						0
+					],
+					"destination": [
+						"obj-4",
 						0
 					]
 				}
