@@ -204,7 +204,10 @@ class Daemon:
         else:
             raise ValueError(f"{addr} is not handled by this daemon")
 
-    def _stem_control(self, stem: str, what: str, value) -> None:
+    def _stem_control(self, stem: str, what: str, value, at: int | None = None) -> None:
+        """A stem's program, gain or mute. `at`: a scene's, on the engine thread, for the block
+        starting at that frame (the program reaches the worker before that block, the gain is
+        heard from the period holding that frame); else now, from an OSC thread."""
         i = self.stems.index(stem)
         if what == "program":
             from model.synth import program_bank
@@ -215,14 +218,20 @@ class Daemon:
                 raise ValueError(f"the SoundFont has no {kind} {int(value)} (bank {bank}); {stem} keeps "
                                  f"{self.program[stem]}; it has: {have}")
             self.program[stem] = int(value)
-            self.engine.submit("program", stem, int(value))
+            if at is None:
+                self.engine.submit("program", stem, int(value))
+            else:
+                self.engine.worker.put("program", stem, int(value))
             return
         if what == "gain":
             self.gain[stem] = float(value)
         else:
             self.mute[stem] = bool(value)
-        # the callback reads this array every period: a mute is heard within one period
-        self.ex.gains[i] = 0.0 if self.mute[stem] else self.gain[stem]
+        gain = 0.0 if self.mute[stem] else self.gain[stem]
+        if at is None:  # the callback reads this array every period: heard within one period
+            self.ex.gains[i] = gain
+        else:
+            self.ex.gain_changes.append((int(at), i, gain))
 
     def _load_model(self, name: str) -> None:
         if self._loading is not None and self._loading.is_alive():
@@ -259,7 +268,8 @@ class Daemon:
         stems = {p: self.get_value(p) for p in SCENE_PARAMS if p.startswith("stem/")}
 
         def store() -> None:
-            values = {p: self.get_value(p) for p in SCENE_PARAMS if not p.startswith("stem/")}
+            # the settings as asked (a get of bpm while playing reads the tempo of the block playing)
+            values = {p: self.engine.settings.get(p) for p in SCENE_PARAMS if not p.startswith("stem/")}
             try:
                 self.scenes.store(name, {**values, **stems})
             except ValueError as exc:
@@ -270,18 +280,28 @@ class Daemon:
         self._defer(store)
 
     def _recall_scene(self, name: str, sender) -> None:
-        """Each setting of scene `name` as if sent in one go: one that is refused (a program
-        the SoundFont lacks) is reported, the others still set."""
-        from bridge.osc import Control
+        """Scene `name` (an unknown one is an error now) for the engine to set: at once while
+        the band is stopped, else on the next bar line of the blocks it plans (LiveEngine._scene)."""
+        scene = self.scenes.get(name)
+        self.engine.submit("scene", lambda at: self._apply_scene(name, scene, sender, at))
+
+    def _apply_scene(self, name: str, scene: dict, sender, at: int | None) -> None:
+        """On the engine thread: every setting of the scene, for the block starting at frame
+        `at` (None: now). A setting refused (a program the SoundFont lacks) is reported, the
+        others still set."""
         failed = []
-        for param, args in self.scenes.get(name).items():
+        for param, args in scene.items():
             try:
-                self.on_control(Control("/lmdm/" + param, args, sender))
+                if param.startswith("stem/"):
+                    _, stem, what = param.split("/")
+                    self._stem_control(stem, what, args[0], at=at)
+                else:
+                    self.engine.settings.apply("/lmdm/" + param, args)
             except ValueError as exc:
                 failed.append(f"{param}: {exc}")
         log.info("scene %s recalled%s", name, f" ({len(failed)} settings refused)" if failed else "")
         if failed:
-            raise ValueError(f"scene {name!r} recalled but for " + "; ".join(failed))
+            self.osc.error(sender, "/lmdm/scene/recall", f"scene {name!r} recalled but for " + "; ".join(failed))
 
     def _defer(self, answer) -> None:
         """Runs a /lmdm/get's answer on the engine thread, after the controls queued before

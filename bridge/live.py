@@ -21,6 +21,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -83,6 +84,9 @@ class LiveEngine:
         self._seq = itertools.count()
         self._midi_pending: list[tuple[int, bytes]] = []  # MIDI in events ahead of the audio
         self.tap = TapTempo()  # /lmdm/tap
+        # a recalled scene waiting for its bar line while playing: (beat, apply(frame)) (the
+        # daemon's; it sets the settings for the block planned next and schedules gains there)
+        self.pending_scene: tuple[float, Callable[[int | None], None]] | None = None
         self.clock = MidiClock(self.sample_rate)  # a MIDI clock master on midi_in (follow_transport)
         self._clock_actions: list[str] = []  # its Start / Continue / Stop, done after the input
         self._clock_in_ignored = False  # warned once that midi_in's clock is not followed
@@ -194,6 +198,8 @@ class LiveEngine:
                     cmd[1]()
                 except Exception:
                     log.exception("engine: a deferred call failed")
+            elif kind == "scene":
+                self._scene(cmd[1])
             elif kind == "reset":
                 self.worker.put("reset")
                 self.origin = self.heard
@@ -211,6 +217,28 @@ class LiveEngine:
                     self.monitor.stop_recording()
                 else:
                     self.monitor.start_recording(Path(self.cfg.record.dir) / cmd[1], cmd[1], self.heard)
+
+    def _scene(self, apply: Callable[[int | None], None]) -> None:
+        """A recalled scene: at once while the band is stopped, else from the next bar line
+        of the blocks still to plan (a later recall before it replaces it)."""
+        if self.state != "playing":
+            self.pending_scene = (0.0, apply)
+            self._apply_scene(None)
+            return
+        p = self.planner
+        beat = p.next_beat + p.to_bar_line(p.next_beat, p.next_meter())
+        if self.pending_scene is not None:
+            log.info("scene: a later recall replaces the one waiting for beat %g", self.pending_scene[0])
+        self.pending_scene = (beat, apply)
+
+    def _apply_scene(self, frame: int | None) -> None:
+        """The waiting scene's settings, for the block that starts at `frame` (None: now)."""
+        if self.pending_scene is None:
+            return
+        _, apply = self.pending_scene
+        self.pending_scene = None
+        apply(frame)
+        self._status()
 
     def _play(self, downbeat: float | None = None) -> None:
         """Start the band: on a master's next bar line when following one, else one margin
@@ -280,6 +308,7 @@ class LiveEngine:
             return
         if self.state != "playing":
             return
+        self._apply_scene(None)  # a scene waiting for a bar line that will not come: now
         self.ex.out.active = False
         self.ex.out.cut(self.ex.frames)
         for job in self.jobs:
@@ -372,6 +401,10 @@ class LiveEngine:
     # generation ------------------------------------------------------------------------
     def _plan_due(self) -> None:
         while self.planner.next_due() <= self.heard:
+            if self.pending_scene is not None and self.planner.next_beat >= self.pending_scene[0] - 1e-6:
+                log.info("scene takes over at beat %g (block %d, frame %d)", self.planner.next_beat,
+                         self.planner.next_index, self.planner.next_start)
+                self._apply_scene(self.planner.next_start)
             t = self._transport()
             if t is not None:
                 self.settings.bpm = float(min(max(t.bpm, 20.0), 300.0))

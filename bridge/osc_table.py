@@ -377,9 +377,9 @@ def _build_table() -> list[Address]:
                 "it took effect; kept in the config's scenes.file if it names one",
                 args=(Arg("name", "str"),), check=_check_scene_name),
         Address(PREFIX + "scene/recall", "s", "a scene name", None,
-                "set what a scene holds (stored, or the config's scenes.presets), each setting as its own "
-                "message sets it (the mode takes over on the next bar line, the tempo at the next block...); "
-                "/lmdm/get scenes lists them", args=(Arg("name", "str"),), check=_check_scene_name),
+                "set what a scene holds (stored, or the config's scenes.presets): while the band plays, all of "
+                "it together on the next bar line of the blocks not planned yet (about a beat ahead of what "
+                "sounds; a later recall before it replaces it), at once while stopped; /lmdm/get scenes lists them", args=(Arg("name", "str"),), check=_check_scene_name),
         # feedback: daemon -> sender or subscribers
         _feedback("pong", "[i]", "answer to /lmdm/ping, with its token"),
         _feedback("subscribed", "i", "answer to /lmdm/subscribe: the port that receives"),

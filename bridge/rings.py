@@ -13,6 +13,7 @@ the callback only copies, multiplies and counts (numpy calls with `out=`).
 from __future__ import annotations
 
 import time
+from collections import deque
 
 import numpy as np
 
@@ -243,6 +244,9 @@ class Exchange:
         self.in_ring = SampleRing(inputs)
         self.out = Timeline(stems + 1, capacity)
         self.gains = np.ones(stems, np.float32)  # effective gain per stem, 0 = muted
+        # (frame, stem, gain) the callback applies from the period holding that frame (a
+        # scene's gains and mutes on its bar line); appended by the engine in frame order
+        self.gain_changes: deque[tuple[int, int, float]] = deque()
         self.midi_in = EventRing()
         self.midi_out = EventRing()
         self.midi_epoch = 0  # current epoch of midi_out (engine)
@@ -285,6 +289,10 @@ class Exchange:
         if missing:
             self.underruns += 1
             self.underrun_frames += missing
+        changes = self.gain_changes
+        while changes and changes[0][0] < pos + n:
+            _, stem, gain = changes.popleft()
+            self.gains[stem] = gain
         gains = self.gains
         for s, outs in enumerate(stem_outs):
             for o in outs:

@@ -3,6 +3,9 @@ recall them later while the band plays, the config's presets, the scenes file ac
 restart, and what a scene the daemon cannot fully take does."""
 from __future__ import annotations
 
+import re
+import time
+
 import yaml
 
 from daemonkit import FAST, start_daemon
@@ -27,12 +30,24 @@ def read(c, names) -> dict:
     return {m.args[0]: tuple(m.args[1:]) for m in c.all("/lmdm/value", since)}
 
 
+def read_until(c, want: dict, timeout: float = 5.0) -> dict:
+    """The values of `want`'s names, read again until they are `want` (a scene recalled while
+    the band plays takes over on the next bar line)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = approx(read(c, list(want)))
+        if got == want or time.monotonic() > deadline:
+            return got
+        time.sleep(0.05)
+
+
 def approx(values: dict) -> dict:
     return {k: tuple(round(v, 4) if isinstance(v, float) else v for v in args) for k, args in values.items()}
 
 
 def scene_config(tmp_path) -> dict:
-    return {**FAST, "scenes": {"file": str(tmp_path / "gig.yaml"), "presets": {
+    # half-beat blocks in 4/4: a scene recalled mid-bar waits for the next bar line
+    return {**FAST, "engine": {**FAST["engine"], "block_beats": 0.5, "beats_per_bar": 4}, "scenes": {"file": str(tmp_path / "gig.yaml"), "presets": {
         "intro": {"prompt": "dreamy ambient pads", "density": 0.2, "stem/drums/mute": True},
         "kit": {"stem/drums/program": 126, "density": 0.7}}}}  # FluidR3 has no drum kit 126
 
@@ -46,26 +61,30 @@ def test_a_stored_scene_comes_back_while_the_band_plays_and_after_a_restart(jack
         assert read(c, ["scenes"]) == {"scenes": ("intro", "kit")}
         since = c.mark()
         c.send("/lmdm/play")
-        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing", since=since)
+        c.wait_for("/lmdm/status", 10, where=lambda m: m.args[0] == "playing" and m.args[4] >= 3, since=since)
         for name, value in VERSE.items():
             c.send("/lmdm/" + name, *(value if isinstance(value, tuple) else (value,)))
         c.send("/lmdm/scene/store", "verse")  # right after: stores what they set
         for name, value in OTHER.items():
             c.send("/lmdm/" + name, *(value if isinstance(value, tuple) else (value,)))
-        assert approx(read(c, list(VERSE)))["bpm"] == (150.0,)
+        assert read_until(c, {"bpm": (150.0,)}) == {"bpm": (150.0,)}  # the tempo playing, from the next block
         since = c.mark()
         c.send("/lmdm/scene/recall", "verse")
-        assert approx(read(c, list(VERSE))) == VERSE_READ
+        assert read_until(c, VERSE_READ) == VERSE_READ
         # a preset names some settings: those change, the rest stay as they are
         c.send("/lmdm/scene/recall", "intro")
-        got = approx(read(c, ["prompt", "density", "stem/drums/mute", "bpm", "key"]))
-        assert got == {"prompt": ("dreamy ambient pads", 1.0), "density": (0.2,), "stem/drums/mute": (1,),
-                       "bpm": (97.0,), "key": ("D dorian",)}
+        want = {"prompt": ("dreamy ambient pads", 1.0), "density": (0.2,), "stem/drums/mute": (1,),
+                "bpm": (97.0,), "key": ("D dorian",)}
+        assert read_until(c, want) == want
         # a setting the daemon refuses is reported; the scene's others still apply
         c.send("/lmdm/scene/recall", "kit")
         err = c.wait_for("/lmdm/error", since=since)
         assert err.args[0] == "/lmdm/scene/recall" and "stem/drums/program" in err.args[1], err.args
-        assert approx(read(c, ["density", "stem/drums/program"])) == {"density": (0.7,), "stem/drums/program": (0,)}
+        assert read_until(c, {"density": (0.7,), "stem/drums/program": (0,)}) == {"density": (0.7,), "stem/drums/program": (0,)}
+        # while the band plays, each scene took over on a bar line (4 beats, 8 blocks a bar here)
+        beats = [float(b) for b in re.findall(r"scene takes over at beat ([0-9.]+)", d.output())]
+        assert len(beats) == 3 and all(b % 4 == 0 for b in beats) and beats == sorted(set(beats)), beats
+        assert beats[0] >= 4, "not the first bar: the band had played blocks before"
         since = c.mark()
         c.send("/lmdm/scene/recall", "bridge")
         assert "no scene 'bridge'; scenes: intro, kit, verse" in c.wait_for("/lmdm/error", since=since).args[1]
@@ -83,8 +102,9 @@ def test_a_stored_scene_comes_back_while_the_band_plays_and_after_a_restart(jack
     try:
         c = osc_client_factory(d.osc_port)
         assert read(c, ["scenes"]) == {"scenes": ("intro", "kit", "verse")}
-        c.send("/lmdm/scene/recall", "verse")
+        c.send("/lmdm/scene/recall", "verse")  # stopped: at once
         assert approx(read(c, list(VERSE))) == VERSE_READ
+        assert "scene takes over" not in d.output()
     finally:
         d.stop()
 

@@ -115,3 +115,21 @@ def test_exchange_counts_an_underrun_when_the_engine_is_late():
     assert ex.underruns == 1 and ex.underrun_frames == n
     assert not stems[0][0].any()  # silence, never stale data
     assert ex.costs_us().shape == (2,)
+
+
+def test_scheduled_gains_are_heard_from_the_period_holding_their_frame():
+    """A scene's mutes and gains land on its bar line: the callback applies a change from
+    the period that holds its frame, never before, and the changes after it in order."""
+    n = 256
+    ex = Exchange(inputs=1, stems=4)
+    ex.out.restart(0)
+    ex.out.active = True
+    ex.out.append(np.ones((4, 4 * n), np.float32))
+    ins, stems, mix = _ports(1, 4, n)
+    ex.gain_changes.extend([(n + 10, 3, 0.0), (n + 10, 0, 0.5), (3 * n, 3, 2.0)])  # drums off, then 2
+    heard = []
+    for _ in range(4):
+        ex.process(n, ins, stems, mix)
+        heard.append([float(s[0][0]) for s in stems])
+    assert heard == [[1.0, 1.0, 1.0, 1.0], [0.5, 1.0, 1.0, 0.0], [0.5, 1.0, 1.0, 0.0], [0.5, 1.0, 1.0, 2.0]]
+    assert not ex.gain_changes

@@ -2363,7 +2363,7 @@
 			{
 				"box": {
 					"maxclass": "comment",
-					"text": "Scenes: store verse keeps the settings now (prompt, tempo, key, generation controls, stem gains, mutes, programs) as scene verse; recall verse sets them again, each as its own message would (a mode on the next bar line). get scenes lists them; scenes.presets in the daemon's config adds your own.",
+					"text": "Scenes: store verse keeps the settings now (prompt, tempo, key, generation controls, stem gains, mutes, programs) as scene verse; recall verse sets them again, all together on a bar line while the band plays (send it a beat ahead). get scenes lists them; scenes.presets in the daemon's config adds your own.",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
