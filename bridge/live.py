@@ -222,8 +222,8 @@ class LiveEngine:
         """A recalled scene: at once while the band is stopped, else from the next bar line
         of the blocks still to plan (a later recall before it replaces it)."""
         if self.state != "playing":
-            self.pending_scene = (0.0, apply)
-            self._apply_scene(None)
+            apply(None)
+            self._status()
             return
         p = self.planner
         beat = p.next_beat + p.to_bar_line(p.next_beat, p.next_meter())

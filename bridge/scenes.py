@@ -103,6 +103,8 @@ class SceneBook:
             self.stored = check_scenes(data, f"scenes.file {self.file}")
         self.lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._version = 0  # of the stored scenes; a write of an older one than written is skipped
+        self._written = 0
 
     def names(self) -> tuple[str, ...]:
         with self.lock:
@@ -124,17 +126,22 @@ class SceneBook:
             if name not in self.stored and len(self.stored) >= MAX_SCENES:
                 raise SceneError(f"scene/store: {MAX_SCENES} scenes stored already; store over one of them")
             self.stored[name] = scene
+            self._version += 1
+            version = self._version
             snapshot = {n: {p: _plain(a) for p, a in s.items()} for n, s in self.stored.items()}
         if self.file is None:
             return None
-        t = threading.Thread(target=self._write, args=(snapshot,), name="lmdm-scenes", daemon=True)
+        t = threading.Thread(target=self._write, args=(version, snapshot), name="lmdm-scenes", daemon=True)
         t.start()
         return t
 
-    def _write(self, snapshot: dict) -> None:
+    def _write(self, version: int, snapshot: dict) -> None:
         text = ("# Scenes stored with /lmdm/scene/store (lmdm serve rewrites this file on every store)\n"
                 + yaml.safe_dump(snapshot, sort_keys=True, allow_unicode=True))
         with self._write_lock:
+            if version < self._written:  # two stores in a row: their writers may run out of order
+                return
+            self._written = version
             tmp = None
             try:
                 self.file.parent.mkdir(parents=True, exist_ok=True)

@@ -81,3 +81,12 @@ def test_lmdm_check_reads_the_scenes_file_and_calls_a_broken_one_a_config_error(
     assert r.returncode == 2, r.stderr
     (check,) = json.loads(r.stdout)["checks"]
     assert check["status"] == "fail" and "verse.stem/tuba/mute: not a scene setting" in check["detail"]
+
+
+def test_the_file_keeps_the_latest_store_when_writers_run_out_of_order(tmp_path):
+    """Each store writes on a thread of its own: the writer of an older store, run after a
+    newer one's (a busy disk, the scheduler), leaves the newer file."""
+    book = SceneBook(None, tmp_path / "gig.yaml")
+    book._write(2, {"verse": {"bpm": 100.0}})
+    book._write(1, {"verse": {"bpm": 90.0}})
+    assert yaml.safe_load((tmp_path / "gig.yaml").read_text()) == {"verse": {"bpm": 100.0}}
