@@ -283,7 +283,7 @@ class Daemon:
         """Scene `name` (an unknown one is an error now) for the engine to set: at once while
         the band is stopped, else on the next bar line of the blocks it plans (LiveEngine._scene)."""
         scene = self.scenes.get(name)
-        self.engine.submit("scene", lambda at: self._apply_scene(name, scene, sender, at))
+        self.engine.submit("scene", name, lambda at: self._apply_scene(name, scene, sender, at))
 
     def _apply_scene(self, name: str, scene: dict, sender, at: int | None) -> None:
         """On the engine thread: every setting of the scene, for the block starting at frame

@@ -84,9 +84,9 @@ class LiveEngine:
         self._seq = itertools.count()
         self._midi_pending: list[tuple[int, bytes]] = []  # MIDI in events ahead of the audio
         self.tap = TapTempo()  # /lmdm/tap
-        # a recalled scene waiting for its bar line while playing: (beat, apply(frame)) (the
-        # daemon's; it sets the settings for the block planned next and schedules gains there)
-        self.pending_scene: tuple[float, Callable[[int | None], None]] | None = None
+        # a recalled scene waiting for its bar line while playing: (beat, name, apply(frame))
+        # (the daemon's apply sets the settings for the block planned next, gains from there)
+        self.pending_scene: tuple[float, str, Callable[[int | None], None]] | None = None
         self.clock = MidiClock(self.sample_rate)  # a MIDI clock master on midi_in (follow_transport)
         self._clock_actions: list[str] = []  # its Start / Continue / Stop, done after the input
         self._clock_in_ignored = False  # warned once that midi_in's clock is not followed
@@ -121,7 +121,8 @@ class LiveEngine:
     def submit(self, kind: str, *args) -> None:
         """A control for the engine thread: ("osc", address, args), ("play",), ("stop",),
         ("reset",), ("tap", seconds), ("swap", generator, name), ("program", stem, n),
-        ("record", name|0), ("call", fn): fn() runs there, after the controls before it."""
+        ("record", name|0), ("call", fn): fn() runs there, after the controls before it,
+        ("scene", name, apply): apply(frame) at the scene's bar line (LiveEngine._scene)."""
         self.controls.put((kind, *args))
         self.wake.set()
 
@@ -199,7 +200,7 @@ class LiveEngine:
                 except Exception:
                     log.exception("engine: a deferred call failed")
             elif kind == "scene":
-                self._scene(cmd[1])
+                self._scene(cmd[1], cmd[2])
             elif kind == "reset":
                 self.worker.put("reset")
                 self.origin = self.heard
@@ -218,26 +219,32 @@ class LiveEngine:
                 else:
                     self.monitor.start_recording(Path(self.cfg.record.dir) / cmd[1], cmd[1], self.heard)
 
-    def _scene(self, apply: Callable[[int | None], None]) -> None:
+    def _scene(self, name: str, apply: Callable[[int | None], None]) -> None:
         """A recalled scene: at once while the band is stopped, else from the next bar line
-        of the blocks still to plan (a later recall before it replaces it)."""
+        of the blocks still to plan (a later recall before it replaces it). Subscribers get
+        /lmdm/scene <name> as it takes over (while playing, timed to its bar line)."""
         if self.state != "playing":
             apply(None)
+            self.feedback.broadcast("/lmdm/scene", name)
             self._status()
             return
         p = self.planner
         beat = p.next_beat + p.to_bar_line(p.next_beat, p.next_meter())
         if self.pending_scene is not None:
-            log.info("scene: a later recall replaces the one waiting for beat %g", self.pending_scene[0])
-        self.pending_scene = (beat, apply)
+            log.info("scene: %s replaces %s, waiting for beat %g", name, self.pending_scene[1], self.pending_scene[0])
+        self.pending_scene = (beat, name, apply)
 
     def _apply_scene(self, frame: int | None) -> None:
         """The waiting scene's settings, for the block that starts at `frame` (None: now)."""
         if self.pending_scene is None:
             return
-        _, apply = self.pending_scene
+        _, name, apply = self.pending_scene
         self.pending_scene = None
         apply(frame)
+        if frame is None:
+            self.feedback.broadcast("/lmdm/scene", name)
+        else:  # sent with the notes, as the bar line sounds
+            heapq.heappush(self.note_heap, (frame, next(self._seq), [("/lmdm/scene", (name,))]))
         self._status()
 
     def _play(self, downbeat: float | None = None) -> None:
@@ -402,8 +409,8 @@ class LiveEngine:
     def _plan_due(self) -> None:
         while self.planner.next_due() <= self.heard:
             if self.pending_scene is not None and self.planner.next_beat >= self.pending_scene[0] - 1e-6:
-                log.info("scene takes over at beat %g (block %d, frame %d)", self.planner.next_beat,
-                         self.planner.next_index, self.planner.next_start)
+                log.info("scene %s takes over at beat %g (block %d, frame %d)", self.pending_scene[1],
+                         self.planner.next_beat, self.planner.next_index, self.planner.next_start)
                 self._apply_scene(self.planner.next_start)
             t = self._transport()
             if t is not None:

@@ -400,6 +400,8 @@ def _build_table() -> list[Address]:
         _feedback("bar", "i i s", "bar beats_per_bar mode: a bar line now, the mode and meter "
                   "playing from it (a new mode or meter takes over here; a bundle whose timetag is the "
                   "bar line; to subscribers)"),
+        _feedback("scene", "s", "name: a recalled scene takes over now (while playing on its bar line: a "
+                  "bundle whose timetag is the bar line; to subscribers)"),
         _feedback("value", "s ...", "name value...: answer to /lmdm/get"),
         _feedback("address", "s s s s s", "name types range help kind: answer to /lmdm/describe"),
         _feedback("error", "s s", "address reason: any rejected message or runtime error "

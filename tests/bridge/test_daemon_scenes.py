@@ -81,8 +81,14 @@ def test_a_stored_scene_comes_back_while_the_band_plays_and_after_a_restart(jack
         err = c.wait_for("/lmdm/error", since=since)
         assert err.args[0] == "/lmdm/scene/recall" and "stem/drums/program" in err.args[1], err.args
         assert read_until(c, {"density": (0.7,), "stem/drums/program": (0,)}) == {"density": (0.7,), "stem/drums/program": (0,)}
+        # subscribers hear each scene take over as its bar line sounds: with the /lmdm/bar of it
+        c.wait_for("/lmdm/scene", where=lambda m: m.args == ("kit",), since=since)
+        bars = {round(m.timetag, 3) for m in c.all("/lmdm/bar", since)}
+        took = [(m.args[0], round(m.timetag, 3)) for m in c.all("/lmdm/scene", since)]
+        assert [n for n, _ in took] == ["verse", "intro", "kit"], took
+        assert all(t in bars for _, t in took), (took, sorted(bars))
         # while the band plays, each scene took over on a bar line (4 beats, 8 blocks a bar here)
-        beats = [float(b) for b in re.findall(r"scene takes over at beat ([0-9.]+)", d.output())]
+        beats = [float(b) for b in re.findall(r"scene \S+ takes over at beat ([0-9.]+)", d.output())]
         assert len(beats) == 3 and all(b % 4 == 0 for b in beats) and beats == sorted(set(beats)), beats
         assert beats[0] >= 4, "not the first bar: the band had played blocks before"
         since = c.mark()
@@ -102,9 +108,12 @@ def test_a_stored_scene_comes_back_while_the_band_plays_and_after_a_restart(jack
     try:
         c = osc_client_factory(d.osc_port)
         assert read(c, ["scenes"]) == {"scenes": ("intro", "kit", "verse")}
+        c.subscribe()
+        since = c.mark()
         c.send("/lmdm/scene/recall", "verse")  # stopped: at once
         assert approx(read(c, list(VERSE))) == VERSE_READ
-        assert "scene takes over" not in d.output()
+        assert c.wait_for("/lmdm/scene", since=since).args == ("verse",)
+        assert "takes over at beat" not in d.output()
     finally:
         d.stop()
 

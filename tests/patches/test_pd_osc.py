@@ -110,6 +110,7 @@ def test_replies_come_out_of_the_outlets(pd_harness, osc_peer):
     osc_peer.send(pd_addr, "/lmdm/error", "/lmdm/bpm", "bpm: 400 is out of range 20..300")
     osc_peer.send(pd_addr, "/lmdm/meter/keys", 0.25)
     osc_peer.send(pd_addr, "/lmdm/ready", "baseline", 48000)
+    osc_peer.send(pd_addr, "/lmdm/scene", "verse")
     status = h.pd.wait_for(r"^lmdm-status: list (.*)$")
     assert status.group(1).split() == ["playing", "96", "3", "1.5", "7", "0.42", "12.5", "40", "0", "2"]
     assert h.pd.wait_for(r"^lmdm-note: list (.*)$").group(1) == "bass 40 100 250"
@@ -117,6 +118,7 @@ def test_replies_come_out_of_the_outlets(pd_harness, osc_peer):
     assert err.group(1) == "/lmdm/bpm" and err.group(2).replace("\\", "") == "bpm: 400 is out of range 20..300"
     assert h.pd.wait_for(r"^lmdm-other: meter (.*)$").group(1) == "keys 0.25"
     assert h.pd.wait_for(r"^lmdm-other: ready (.*)$").group(1) == "baseline 48000"
+    assert h.pd.wait_for(r"^lmdm-other: scene (.*)$").group(1) == "verse"
 
 
 @pytest.mark.slow
