@@ -224,9 +224,8 @@ class LiveEngine:
         of the blocks still to plan (a later recall before it replaces it). Subscribers get
         /lmdm/scene <name> as it takes over (while playing, timed to its bar line)."""
         if self.state != "playing":
-            apply(None)
-            self.feedback.broadcast("/lmdm/scene", name)
-            self._status()
+            self.pending_scene = (0.0, name, apply)
+            self._apply_scene(None)
             return
         p = self.planner
         beat = p.next_beat + p.to_bar_line(p.next_beat, p.next_meter())

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import tempfile
 import threading
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from bridge import osc_table
+from model.api import STEMS
 
 log = logging.getLogger("lmdm")
 
@@ -28,10 +28,9 @@ log = logging.getLogger("lmdm")
 SCENE_PARAMS: tuple[str, ...] = (
     "mode", "prompt", "bpm", "beats_per_bar", "block_beats", "key", "steps", "guidance",
     "temperature", "density", "groove", "seed", "context_beats", "input/gain",
-    *(f"stem/{s}/{what}" for s in osc_table.api.STEMS for what in ("gain", "mute", "program")),
+    *(f"stem/{s}/{what}" for s in STEMS for what in ("gain", "mute", "program")),
 )
 
-NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 MAX_SCENES = 128
 
 
@@ -40,10 +39,11 @@ class SceneError(ValueError):
 
 
 def check_name(name: object, where: str = "scene") -> str:
-    if not isinstance(name, str) or not NAME.fullmatch(name) or ".." in name:
-        raise SceneError(f"{where}: {name!r} is not a scene name (1-64 letters, digits, - _ ., "
-                         "not starting with . or -)")
-    return name
+    """A scene name as /lmdm/scene/store takes it (the OSC table's rule, never a path)."""
+    try:
+        return osc_table.validate(osc_table.PREFIX + "scene/store", (name,))[0]
+    except osc_table.OscValidationError as exc:
+        raise SceneError(f"{where}: {name!r}: {exc}") from None
 
 
 def as_args(value: object) -> tuple:

@@ -49,7 +49,7 @@ def test_a_stored_scene_is_written_to_the_file_and_read_back_at_the_next_start(t
 
 
 def test_a_scene_the_daemon_would_refuse_is_an_error_naming_it(tmp_path):
-    with pytest.raises(SceneError, match=r"scene/store: '\.\./up' is not a scene name"):
+    with pytest.raises(SceneError, match=r"scene/store: '\.\./up': a scene name is 1-64 letters"):
         SceneBook().store("../up", {"bpm": 90})
     with pytest.raises(SceneError, match="scenes.verse.density: .*out of range"):
         check_scene("verse", {"density": 3})
