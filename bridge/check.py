@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from bridge.config import Config, ConfigError, load_config
+from bridge.midimap import MidiMap, MidiMapError
 from bridge.scenes import SceneBook, SceneError
 from model import api
 
@@ -213,7 +214,9 @@ def main(args: argparse.Namespace) -> int:
             raise ConfigError(f"--blocks must be at least 1, got {args.blocks}")
         cfg = load_config(args.config, overrides_from_args(args))
         scenes = SceneBook(cfg.scenes.presets, cfg.scenes.file).names()  # the scenes file too
-    except (ConfigError, SceneError) as exc:
+        m = cfg.midi_map
+        midi_map = MidiMap(m.cc, m.program, m.channel, m.file)  # the MIDI learn file too
+    except (ConfigError, SceneError, MidiMapError) as exc:
         if args.json:
             print(json.dumps({"ok": False, "checks": [asdict(Check("config", "fail", str(exc)))]}))
         else:
@@ -222,7 +225,9 @@ def main(args: argparse.Namespace) -> int:
     where = args.config or "the defaults"
     lines = (lambda line: None) if args.json else (lambda line: print(line, flush=True))
     lines(f"lmdm check: {where}: model {cfg.generation.model}, {cfg.engine.mode}, {cfg.engine.bpm:g} bpm")
-    checks = [Check("config", "ok", f"{where}: valid" + (f"; scenes: {', '.join(scenes)}" if scenes else ""))]
+    controls = len(midi_map.bindings) + len(midi_map.programs)
+    checks = [Check("config", "ok", f"{where}: valid" + (f"; scenes: {', '.join(scenes)}" if scenes else "")
+                    + (f"; MIDI controls: {controls} (/lmdm/get midi_map)" if controls else ""))]
     lines(f"  {'ok':5} {'config':10} {checks[0].detail}")
     checks += run(cfg, args.blocks, lines)
     failed = [c.name for c in checks if c.status == "fail"]

@@ -167,6 +167,23 @@ class ScenesConfig:
             raise ConfigError(str(exc)) from None
 
 
+@dataclass
+class MidiMapConfig:
+    channel: int = 0  # 0: every MIDI channel; 1..16: only that one
+    cc: dict[int, Any] = field(default_factory=dict)  # CC number -> control (bridge/midimap.py)
+    program: dict[int, str] = field(default_factory=dict)  # program change (0-based) -> scene name
+    file: str | None = None  # what /lmdm/midi/learn learns is kept here; relative: to the config file
+
+    def check(self) -> None:
+        from bridge.midimap import MidiMapError, check_map
+        if self.file is not None and (not self.file or Path(self.file).is_dir()):
+            raise ConfigError(f"midi_map.file: {self.file!r} is not a file name")
+        try:
+            check_map(self.cc, self.program, self.channel)
+        except MidiMapError as exc:
+            raise ConfigError(str(exc)) from None
+
+
 MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
@@ -201,6 +218,7 @@ class Config:
     render: RenderConfig = field(default_factory=RenderConfig)
     record: RecordConfig = field(default_factory=RecordConfig)
     scenes: ScenesConfig = field(default_factory=ScenesConfig)
+    midi_map: MidiMapConfig = field(default_factory=MidiMapConfig)
     # named models of this config: name -> {"type": "embedded" | "baseline", options...}
     # (model.api.configure); loaded by name over OSC like the built-in ones
     models: dict[str, dict] = field(default_factory=dict)
@@ -236,10 +254,10 @@ def _merge(base: dict, over: dict, path: str = "") -> dict:
             if not isinstance(value, dict):
                 raise ConfigError(f"{name}: expected a mapping, got {value!r}")
             out[key] = {**base[key], **value}
-        elif key == "presets" and path == "scenes.":  # scene names: taken whole, checked later
-            value = {} if value is None else value
+        elif (key, path) in (("presets", "scenes."), ("cc", "midi_map."), ("program", "midi_map.")):
+            value = {} if value is None else value  # the user's own keys: taken whole, checked later
             if not isinstance(value, dict):
-                raise ConfigError(f"{name}: expected a mapping of scene names to settings, got {value!r}")
+                raise ConfigError(f"{name}: expected a mapping, got {value!r}")
             out[key] = {**base[key], **value}
         elif isinstance(base[key], dict) and key != "programs":
             if not isinstance(value, dict):
@@ -308,12 +326,13 @@ def _build(cls: type, data: dict, path: str) -> Any:
 
 
 def _resolve_paths(user: dict, folder: Path) -> None:
-    """A user file's relative `models.*.checkpoint` and `scenes.file` paths are relative to
-    the file."""
-    scenes = user.get("scenes")
-    if isinstance(scenes, dict) and isinstance(scenes.get("file"), str) and scenes["file"]:
-        f = Path(scenes["file"]).expanduser()
-        scenes["file"] = str(f if f.is_absolute() else folder / f)
+    """A user file's relative `models.*.checkpoint`, `scenes.file` and `midi_map.file` paths
+    are relative to the file."""
+    for section in ("scenes", "midi_map"):
+        part = user.get(section)
+        if isinstance(part, dict) and isinstance(part.get("file"), str) and part["file"]:
+            f = Path(part["file"]).expanduser()
+            part["file"] = str(f if f.is_absolute() else folder / f)
     models = user.get("models")
     if not isinstance(models, dict):
         return

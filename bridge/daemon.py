@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bridge import osc_table
 from bridge.backend import BackendError
 from bridge.config import Config, ConfigError, load_config
 from model import api
@@ -89,6 +90,10 @@ class Daemon:
         self.presets: dict[int, dict[int, str]] = {}  # the SoundFont's, read at start
         from bridge.scenes import SceneBook
         self.scenes = SceneBook(cfg.scenes.presets, cfg.scenes.file)  # SceneError: a bad scenes file
+        from bridge.midimap import MidiMap
+        m = cfg.midi_map
+        self.midi_map = MidiMap(m.cc, m.program, m.channel, m.file)  # MidiMapError: a bad learn file
+        self._learner: tuple[str, int] | None = None  # who sent the /lmdm/midi/learn waiting
         self.backend = None
         self.osc = None
         self.engine = None
@@ -128,6 +133,7 @@ class Daemon:
         self.engine = LiveEngine(self.cfg, self.ex, self.backend, voice, self.osc, self.model_name,
                                  recorder_factory=self._recorder)
         self.engine.planner.record_step(warm_s, warm_samples)
+        self.engine.midi_map, self.engine.on_midi = self.midi_map, self._on_midi
         self.osc.start()
         self.engine.start()
         self.backend.start()  # the callback runs from here on
@@ -199,6 +205,12 @@ class Daemon:
             self._store_scene(args[0], c.sender)
         elif name == "scene/recall":
             self._recall_scene(args[0], c.sender)
+        elif name == "midi/learn":
+            self.midi_map.learn(args[0])
+            self._learner = c.sender if self.midi_map.learning else None
+        elif name == "midi/forget":
+            if not self.midi_map.forget(args[0]):
+                raise ValueError(f"no CC drives {args[0]!r}; /lmdm/get midi_map lists the bindings")
         elif name in _SETTINGS:
             self.engine.submit("osc", addr, args)
         else:
@@ -273,7 +285,7 @@ class Daemon:
             try:
                 self.scenes.store(name, {**values, **stems})
             except ValueError as exc:
-                self.osc.error(sender, "/lmdm/scene/store", str(exc))
+                self._report(sender, "/lmdm/scene/store", str(exc))
                 return
             log.info("scene %s stored", name)
 
@@ -301,7 +313,56 @@ class Daemon:
                 failed.append(f"{param}: {exc}")
         log.info("scene %s recalled%s", name, f" ({len(failed)} settings refused)" if failed else "")
         if failed:
-            self.osc.error(sender, "/lmdm/scene/recall", f"scene {name!r} recalled but for " + "; ".join(failed))
+            self._report(sender, "/lmdm/scene/recall", f"scene {name!r} recalled but for " + "; ".join(failed))
+
+    # MIDI control (on the engine thread) -------------------------------------------
+    def _on_midi(self, asked: list) -> None:
+        """What midi_in's control and program changes asked for (bridge/midimap.py), in the
+        order they came: each as its OSC control would be taken; a refusal is an /lmdm/error to
+        subscribers. Subscribers get /lmdm/value for each setting moved (once per call: a knob
+        turned fast sends many), after it took effect, so a patch's controls follow."""
+        from bridge.osc import Control
+        moved: dict[str, object] = {}  # setting -> its value as set here (a toggle twice flips back)
+        for frame, it in asked:
+            address = "/lmdm/scene/recall" if it.kind == "scene" else osc_table.PREFIX + it.target
+            try:
+                if it.kind == "learned":
+                    self._announce_learned(it.cc, it.target)
+                elif it.kind == "scene":
+                    self._recall_scene(it.target, None)
+                elif it.kind == "action":
+                    if it.target == "tap":  # stamped at the frame it came in, on the callback's clock
+                        t_ns, pos = self.ex.last_cycle
+                        self.engine.submit("tap", t_ns / 1e9 + (frame - pos) / self.backend.sample_rate)
+                    else:
+                        self.engine.submit(it.target)
+                else:
+                    value = it.value
+                    if it.kind == "toggle":
+                        value = not (moved[it.target] if it.target in moved else self.get_value(it.target))
+                    self.on_control(Control(address, osc_table.validate(address, (value,)), None))
+                    moved[it.target] = value
+            except ValueError as exc:
+                self._report(None, address, f"MIDI {'program change' if it.kind == 'scene' else f'CC {it.cc}'}: {exc}")
+        if moved:
+            names = list(moved)
+            self._defer(lambda: [self.osc.broadcast("/lmdm/value", n, self.get_value(n)) for n in names])
+
+    def _announce_learned(self, cc: int, target: str) -> None:
+        """/lmdm/midi/learned <cc> <control> to subscribers and to the patch that asked."""
+        log.info("MIDI learn: CC %d drives %s", cc, target)
+        self.osc.broadcast("/lmdm/midi/learned", cc, target)
+        learner, self._learner = self._learner, None
+        if learner is not None and learner not in self.osc.subscribers:
+            self.osc.send(learner, "/lmdm/midi/learned", cc, target)
+
+    def _report(self, sender, address: str, reason: str) -> None:
+        """An /lmdm/error to the sender, or to subscribers for what came without one (MIDI)."""
+        if sender is None:
+            log.warning("%s: %s", address, reason)
+            self.osc.broadcast("/lmdm/error", address, reason)
+        else:
+            self.osc.error(sender, address, reason)
 
     def _defer(self, answer) -> None:
         """Runs a /lmdm/get's answer on the engine thread, after the controls queued before
@@ -322,6 +383,8 @@ class Daemon:
             return api.model_names()
         if name == "scenes":
             return self.scenes.names()
+        if name == "midi_map":
+            return self.midi_map.describe()
         if name == "record":
             return e.monitor.record_name
         if name == "sample_rate":
@@ -369,11 +432,12 @@ def main(args: argparse.Namespace) -> int:
     if args.verbose:  # our own debug lines; a library's (numba's compiler: thousands) stay at INFO
         for name in OWN_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)
+    from bridge.midimap import MidiMapError
     from bridge.scenes import SceneError
     try:
         cfg = load_config(args.config, overrides_from_args(args))
         daemon = Daemon(cfg, out=lambda line: print(line, flush=True))
-    except (ConfigError, SceneError) as exc:
+    except (ConfigError, SceneError, MidiMapError) as exc:
         print(f"lmdm: config error: {exc}", file=sys.stderr)
         return 2
     sys.setswitchinterval(SWITCH_INTERVAL_S)

@@ -84,6 +84,10 @@ class LiveEngine:
         self._seq = itertools.count()
         self._midi_pending: list[tuple[int, bytes]] = []  # MIDI in events ahead of the audio
         self.tap = TapTempo()  # /lmdm/tap
+        # MIDI control (bridge/midimap.py): the map that claims midi_in's control and program
+        # changes, and what gets what they ask for, on this thread: on_midi([(frame, Intent)])
+        self.midi_map = None
+        self.on_midi: Callable[[list], None] | None = None
         # a recalled scene waiting for its bar line while playing: (beat, name, apply(frame))
         # (the daemon's apply sets the settings for the block planned next, gains from there)
         self.pending_scene: tuple[float, str, Callable[[int | None], None]] | None = None
@@ -370,6 +374,7 @@ class LiveEngine:
         self.monitor.consume(start, chunk, self.settings.input_gain)
 
     def _midi_for(self, start: int, n: int) -> list[MidiEvent]:
+        asked = []  # what the MIDI control map made of midi_in's controls
         for t, data in self.ex.midi_in.pop_all():
             if data and (data[0] >= 0xF8 or data[0] == MIDI_SONG_POSITION):  # the clock's, never the generator's
                 if not self.settings.follow_transport:
@@ -384,8 +389,16 @@ class LiveEngine:
                     self.clock.song_position(data)
                 elif action := self.clock.feed(t, data[0]):
                     self._clock_actions.append(action)
+            elif self.midi_map is not None and (intents := self.midi_map.translate(data)) is not None:
+                asked += [(t, i) for i in intents]
             else:
                 self._midi_pending.append((t, data))
+        if asked and self.on_midi is not None:
+            try:
+                self.on_midi(asked)
+            except Exception as exc:  # never the input's loss
+                log.exception("MIDI control failed")
+                self._error("/lmdm/midi", f"internal error: {type(exc).__name__}: {exc}")
         out, keep = [], []
         for t, data in self._midi_pending:
             (out if t < start + n else keep).append((t, data))
@@ -622,6 +635,9 @@ class LiveEngine:
         wall = self._wall_clock()
         while self.note_heap and self.note_heap[0][0] < now_frame + self.period:
             frame, _, msgs = heapq.heappop(self.note_heap)
+            msgs = list(msgs)
+            while self.note_heap and self.note_heap[0][0] == frame:  # one bundle per moment (a bar
+                msgs += heapq.heappop(self.note_heap)[2]  # line's /lmdm/bar, scene and notes together)
             self.feedback.broadcast_bundle(msgs, wall(frame))
 
     def _wall_clock(self):

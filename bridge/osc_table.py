@@ -380,6 +380,12 @@ def _build_table() -> list[Address]:
                 "set what a scene holds (stored, or the config's scenes.presets): while the band plays, all of "
                 "it together on the next bar line of the blocks not planned yet (about a beat ahead of what "
                 "sounds; a later recall before it replaces it), at once while stopped; /lmdm/get scenes lists them", args=(Arg("name", "str"),), check=_check_scene_name),
+        _action("midi/learn", "MIDI learn: the next control change on midi_in (on the config's midi_map.channel) "
+                "drives this control from then on, named as /lmdm/get names it (density, stem/bass/mute, mode, "
+                "...) or play, stop, reset, tap; answers /lmdm/midi/learned; none cancels; kept in midi_map.file "
+                "if the config names one", Arg("control", "str")),
+        _action("midi/forget", "no CC drives this control any more; /lmdm/get midi_map lists the bindings",
+                Arg("control", "str")),
         # feedback: daemon -> sender or subscribers
         _feedback("pong", "[i]", "answer to /lmdm/ping, with its token"),
         _feedback("subscribed", "i", "answer to /lmdm/subscribe: the port that receives"),
@@ -402,7 +408,10 @@ def _build_table() -> list[Address]:
                   "bar line; to subscribers)"),
         _feedback("scene", "s", "name: a recalled scene takes over now (while playing on its bar line: a "
                   "bundle whose timetag is the bar line; to subscribers)"),
-        _feedback("value", "s ...", "name value...: answer to /lmdm/get"),
+        _feedback("value", "s ...", "name value...: answer to /lmdm/get, and to subscribers when a MIDI "
+                  "control (midi_map) moved a setting"),
+        _feedback("midi/learned", "i s", "cc control: /lmdm/midi/learn bound that CC (to subscribers and "
+                  "the patch that asked)"),
         _feedback("address", "s s s s s", "name types range help kind: answer to /lmdm/describe"),
         _feedback("error", "s s", "address reason: any rejected message or runtime error "
                   "(address \"?\" or \"#bundle\" if the packet could not be parsed)"),
@@ -419,6 +428,7 @@ CONTROLS: dict[str, Address] = {a.name: a for a in ADDRESSES if a.kind == "contr
 STATUS_PARAMS: dict[str, object] = {
     "models": api.model_names(),  # what /lmdm/model loads (the config's models: too)
     "scenes": (),  # what /lmdm/scene/recall recalls
+    "midi_map": (),  # cc control cc control ...: what midi_in's control changes drive
     "state": "stopped", "sample_rate": 48000, "bar": 0, "beat": 0.0, "block": 0, "rtf": 0.0,
     "step_ms": 0.0, "latency_ms": 0.0, "underruns": 0, "xruns": 0,
 }

@@ -10,18 +10,12 @@ daemon on every store, read at start): a stored scene of the same name wins. Nam
 """
 from __future__ import annotations
 
-import logging
-import os
-import tempfile
 import threading
 from pathlib import Path
 
-import yaml
-
 from bridge import osc_table
+from bridge.yamlfile import YamlFile
 from model.api import STEMS
-
-log = logging.getLogger("lmdm")
 
 # What a scene holds: every setting a performer moves between sections. Not the master
 # choice (follow_transport, tap_start), the model (a load takes seconds) or the recorder.
@@ -93,18 +87,16 @@ class SceneBook:
 
     def __init__(self, presets: dict | None = None, file: str | Path | None = None) -> None:
         self.presets = check_scenes(presets, "scenes.presets")
-        self.file = Path(file) if file else None
+        self.file = YamlFile(file, "Scenes stored with /lmdm/scene/store (lmdm serve rewrites this file on every store)",
+                             "scenes.file") if file else None
         self.stored: dict[str, dict[str, tuple]] = {}
-        if self.file is not None and self.file.exists():
+        if self.file is not None:
             try:
-                data = yaml.safe_load(self.file.read_text())
-            except (OSError, yaml.YAMLError) as exc:
-                raise SceneError(f"scenes.file {self.file}: cannot read it: {exc}") from None
-            self.stored = check_scenes(data, f"scenes.file {self.file}")
+                data = self.file.read()
+            except ValueError as exc:
+                raise SceneError(str(exc)) from None
+            self.stored = check_scenes(data, f"scenes.file {self.file.path}")
         self.lock = threading.Lock()
-        self._write_lock = threading.Lock()
-        self._version = 0  # of the stored scenes; a write of an older one than written is skipped
-        self._written = 0
 
     def names(self) -> tuple[str, ...]:
         with self.lock:
@@ -126,30 +118,7 @@ class SceneBook:
             if name not in self.stored and len(self.stored) >= MAX_SCENES:
                 raise SceneError(f"scene/store: {MAX_SCENES} scenes stored already; store over one of them")
             self.stored[name] = scene
-            self._version += 1
-            version = self._version
+            if self.file is None:
+                return None
             snapshot = {n: {p: _plain(a) for p, a in s.items()} for n, s in self.stored.items()}
-        if self.file is None:
-            return None
-        t = threading.Thread(target=self._write, args=(version, snapshot), name="lmdm-scenes", daemon=True)
-        t.start()
-        return t
-
-    def _write(self, version: int, snapshot: dict) -> None:
-        text = ("# Scenes stored with /lmdm/scene/store (lmdm serve rewrites this file on every store)\n"
-                + yaml.safe_dump(snapshot, sort_keys=True, allow_unicode=True))
-        with self._write_lock:
-            if version < self._written:  # two stores in a row: their writers may run out of order
-                return
-            self._written = version
-            tmp = None
-            try:
-                self.file.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=".scenes-", dir=self.file.parent)
-                with os.fdopen(fd, "w") as f:
-                    f.write(text)
-                os.replace(tmp, self.file)  # a reader never sees half a file
-            except OSError as exc:
-                log.warning("scenes: cannot write %s: %s (the scenes stay stored in memory)", self.file, exc)
-                if tmp is not None and os.path.exists(tmp):
-                    os.unlink(tmp)
+            return self.file.write(snapshot)  # in order with the snapshots: a thread, started

@@ -195,7 +195,8 @@ class JackProbe:
 class MidiProbe:
     """Sends a held chord into the daemon's midi_in; records its midi_out (JACK ports
     `<daemon_client>:midi_in` / `:midi_out`, or the full port names given; daemon_client
-    None: no connections, the daemon makes them). Setting `chord` later sends it then."""
+    None: no connections, the daemon makes them). Setting `chord` later sends it then;
+    send() sends any MIDI messages in the next cycle (`sent`: their frames)."""
 
     def __init__(self, server: str, daemon_client: str | None, chord=(), daemon_in: str | None = None,
                  daemon_out: str | None = None):
@@ -205,6 +206,8 @@ class MidiProbe:
         self.inp = self.client.midi_inports.register("in")
         self.chord: list[int] = []  # sent in the next cycle once set (after the connections)
         self.events: list[tuple[int, bytes]] = []  # (frame, bytes) from the daemon
+        self._outbox: list[bytes] = []  # send()'s, for the next cycle
+        self.sent: list[tuple[int, bytes]] = []  # (frame, bytes) written to the daemon by send()
         self.lock = threading.Lock()
         self.xruns = 0  # as JACK tells this client (a late cycle of the shared host)
         self.client.set_process_callback(self._process)
@@ -222,6 +225,11 @@ class MidiProbe:
                 self.out.write_midi_event(i, bytes((0x90, pitch, 90)))
             self.chord = []
         frame = self.client.last_frame_time
+        with self.lock:
+            out, self._outbox = self._outbox, []
+        for i, data in enumerate(out):
+            self.out.write_midi_event(i, data)
+            self.sent.append((frame + i, data))
         got = [(frame + t, bytes(data)) for t, data in self.inp.incoming_midi_events()]
         if got:
             with self.lock:
@@ -229,6 +237,10 @@ class MidiProbe:
 
     def _xrun(self, delay_us: float) -> None:
         self.xruns += 1
+
+    def send(self, *messages: bytes) -> None:
+        with self.lock:
+            self._outbox += [bytes(m) for m in messages]
 
     def close(self) -> None:
         self.client.deactivate()
@@ -309,3 +321,22 @@ def start_daemon(jack_server, tmp_path: Path, config: dict | None = None, extra:
         d.stop()
         raise RuntimeError(f"lmdm serve failed to start:\n{d.output()}")
     return d
+
+
+def start_refused(jack_server, tmp_path: Path, config: dict, timeout: float = 30.0) -> str:
+    """What `lmdm serve` said when it refused to start with `config` (AssertionError if it
+    started)."""
+    try:
+        d = start_daemon(jack_server, tmp_path, config, timeout=timeout)
+    except RuntimeError as exc:
+        return str(exc)
+    d.stop()
+    raise AssertionError(f"the daemon started with {config}")
+
+
+def check_config(config_path: Path) -> tuple[int, list[dict]]:
+    """`lmdm check --config F --json`: its exit status and checks."""
+    import json
+    r = subprocess.run([sys.executable, "-m", "bridge.cli", "check", "--config", str(config_path), "--json"],
+                       capture_output=True, text=True, timeout=120, cwd=REPO)
+    return r.returncode, json.loads(r.stdout)["checks"]

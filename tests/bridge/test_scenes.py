@@ -7,6 +7,7 @@ import yaml
 from bridge.config import load_config
 from bridge.scenes import SCENE_PARAMS, SceneBook, SceneError, check_scene
 from bridge import osc_table
+from daemonkit import check_config
 
 
 def test_scene_settings_are_readable_controls_but_not_the_master_choice_model_or_recorder():
@@ -45,7 +46,7 @@ def test_a_stored_scene_is_written_to_the_file_and_read_back_at_the_next_start(t
                        "outro": {"bpm": 80.0}}
     again = SceneBook(cfg.scenes.presets, cfg.scenes.file)
     assert again.names() == ("outro", "verse") and again.get("verse") == book.get("verse")
-    assert not [p for p in (tmp_path / "scenes").iterdir() if p.name.startswith(".scenes-")]
+    assert [p.name for p in (tmp_path / "scenes").iterdir()] == ["gig.yaml"]  # no temporary file left
 
 
 def test_a_scene_the_daemon_would_refuse_is_an_error_naming_it(tmp_path):
@@ -71,15 +72,10 @@ def test_a_scenes_file_that_cannot_be_written_keeps_the_scenes_in_memory(tmp_pat
 
 
 def test_lmdm_check_reads_the_scenes_file_and_calls_a_broken_one_a_config_error(tmp_path):
-    import json
-    import subprocess
-    import sys
     (tmp_path / "gig.yaml").write_text("verse: {stem/tuba/mute: true}\n")
     (tmp_path / "c.yaml").write_text("scenes:\n  file: gig.yaml\n")
-    r = subprocess.run([sys.executable, "-m", "bridge.cli", "check", "--config", str(tmp_path / "c.yaml"), "--json"],
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 2, r.stderr
-    (check,) = json.loads(r.stdout)["checks"]
+    code, (check,) = check_config(tmp_path / "c.yaml")
+    assert code == 2
     assert check["status"] == "fail" and "verse.stem/tuba/mute: not a scene setting" in check["detail"]
 
 
@@ -87,6 +83,6 @@ def test_the_file_keeps_the_latest_store_when_writers_run_out_of_order(tmp_path)
     """Each store writes on a thread of its own: the writer of an older store, run after a
     newer one's (a busy disk, the scheduler), leaves the newer file."""
     book = SceneBook(None, tmp_path / "gig.yaml")
-    book._write(2, {"verse": {"bpm": 100.0}})
-    book._write(1, {"verse": {"bpm": 90.0}})
+    book.file._write(2, {"verse": {"bpm": 100.0}})
+    book.file._write(1, {"verse": {"bpm": 90.0}})
     assert yaml.safe_load((tmp_path / "gig.yaml").read_text()) == {"verse": {"bpm": 100.0}}

@@ -2374,6 +2374,57 @@
 					],
 					"id": "obj-140"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "learn density",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						150.0,
+						1154.0,
+						95.0,
+						22.0
+					],
+					"id": "obj-141"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "forget density",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						150.0,
+						1180.0,
+						100.0,
+						22.0
+					],
+					"id": "obj-142"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "comment",
+					"text": "MIDI learn: learn density, then move a knob on a controller patched to the daemon's midi_in: that CC drives density from then on (answers midi learned <cc> density on the right outlet; learn none cancels). forget density unbinds it; get midi_map lists the bindings; midi_map in the daemon's config maps CCs and program changes ahead.",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						720.0,
+						1140.0,
+						440.0,
+						94.0
+					],
+					"id": "obj-143"
+				}
 			}
 		],
 		"lines": [
@@ -3125,6 +3176,30 @@
 				"patchline": {
 					"source": [
 						"obj-139",
+						0
+					],
+					"destination": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-141",
+						0
+					],
+					"destination": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-142",
 						0
 					],
 					"destination": [

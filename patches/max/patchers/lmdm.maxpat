@@ -482,16 +482,18 @@
 			{
 				"box": {
 					"maxclass": "newobj",
-					"text": "route mode model key prompt mix store recall",
-					"numinlets": 8,
-					"numoutlets": 8,
+					"text": "route mode model key prompt mix store recall learn forget",
+					"numinlets": 10,
+					"numoutlets": 10,
 					"patching_rect": [
 						120.0,
 						430.0,
-						300.0,
+						380.0,
 						22.0
 					],
 					"outlettype": [
+						"",
+						"",
 						"",
 						"",
 						"",
@@ -2067,6 +2069,93 @@
 					],
 					"id": "obj-111"
 				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"id": "obj-112",
+					"text": "tosymbol",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"patching_rect": [
+						1400.0,
+						730.0,
+						68.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"id": "obj-113",
+					"text": "prepend /lmdm/midi/learn",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1400.0,
+						760.0,
+						180.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"id": "obj-114",
+					"text": "tosymbol",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"patching_rect": [
+						1600.0,
+						730.0,
+						68.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"id": "obj-115",
+					"text": "prepend /lmdm/midi/forget",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1600.0,
+						760.0,
+						180.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "comment",
+					"id": "obj-116",
+					"text": "learn density: the next knob moved on midi_in drives it; forget density; learn none cancels",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1400.0,
+						700.0,
+						420.0,
+						20.0
+					]
+				}
 			}
 		],
 		"lines": [
@@ -2710,7 +2799,7 @@
 				"patchline": {
 					"source": [
 						"obj-25",
-						7
+						9
 					],
 					"destination": [
 						"obj-40",
@@ -3862,6 +3951,78 @@
 				"patchline": {
 					"source": [
 						"obj-110",
+						0
+					],
+					"destination": [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-25",
+						7
+					],
+					"destination": [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-112",
+						0
+					],
+					"destination": [
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-113",
+						0
+					],
+					"destination": [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-25",
+						8
+					],
+					"destination": [
+						"obj-114",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-114",
+						0
+					],
+					"destination": [
+						"obj-115",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-115",
 						0
 					],
 					"destination": [
