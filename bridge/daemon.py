@@ -297,10 +297,11 @@ class Daemon:
         scene = self.scenes.get(name)
         self.engine.submit("scene", name, lambda at: self._apply_scene(name, scene, sender, at))
 
-    def _apply_scene(self, name: str, scene: dict, sender, at: int | None) -> None:
+    def _apply_scene(self, name: str, scene: dict, sender, at: int | None) -> list:
         """On the engine thread: every setting of the scene, for the block starting at frame
         `at` (None: now). A setting refused (a program the SoundFont lacks) is reported, the
-        others still set."""
+        others still set. Returns an /lmdm/value message per setting, as it is now (subscribers
+        get them with /lmdm/scene, so a patch's controls follow the scene)."""
         failed = []
         for param, args in scene.items():
             try:
@@ -314,16 +315,23 @@ class Daemon:
         log.info("scene %s recalled%s", name, f" ({len(failed)} settings refused)" if failed else "")
         if failed:
             self._report(sender, "/lmdm/scene/recall", f"scene {name!r} recalled but for " + "; ".join(failed))
+        from bridge.scenes import as_args
+        value = {p: self.get_value(p) if p.startswith("stem/") else self.engine.settings.get(p) for p in scene}
+        return [("/lmdm/value", (p, *as_args(v))) for p, v in value.items()]  # as set (not the block playing's)
 
     # MIDI control (on the engine thread) -------------------------------------------
     def _on_midi(self, asked: list) -> None:
         """What midi_in's control and program changes asked for (bridge/midimap.py), in the
-        order they came: each as its OSC control would be taken; a refusal is an /lmdm/error to
-        subscribers. Subscribers get /lmdm/value for each setting moved (once per call: a knob
-        turned fast sends many), after it took effect, so a patch's controls follow."""
+        order they came: each as its OSC control would be taken (of a knob's values in one
+        call, the latest only: a knob turned fast sends many); a refusal is an /lmdm/error to
+        subscribers. Subscribers get /lmdm/value for each setting moved, once per call, after
+        it took effect, so a patch's controls follow."""
         from bridge.osc import Control
         moved: dict[str, object] = {}  # setting -> its value as set here (a toggle twice flips back)
-        for frame, it in asked:
+        last = {it.target: i for i, (_, it) in enumerate(asked) if it.kind == "set"}
+        for i, (frame, it) in enumerate(asked):
+            if it.kind == "set" and last[it.target] != i:  # a knob turned fast: its latest value only
+                continue
             address = "/lmdm/scene/recall" if it.kind == "scene" else osc_table.PREFIX + it.target
             try:
                 if it.kind == "learned":

@@ -126,7 +126,8 @@ class LiveEngine:
         """A control for the engine thread: ("osc", address, args), ("play",), ("stop",),
         ("reset",), ("tap", seconds), ("swap", generator, name), ("program", stem, n),
         ("record", name|0), ("call", fn): fn() runs there, after the controls before it,
-        ("scene", name, apply): apply(frame) at the scene's bar line (LiveEngine._scene)."""
+        ("scene", name, apply): apply(frame) at the scene's bar line (LiveEngine._scene), which
+        returns the messages subscribers get with /lmdm/scene (the values it set)."""
         self.controls.put((kind, *args))
         self.wake.set()
 
@@ -193,6 +194,7 @@ class LiveEngine:
                 bpm = self.tap.tap(cmd[1])
                 if bpm is not None:
                     self.settings.apply("/lmdm/bpm", (bpm,))
+                    self.feedback.broadcast("/lmdm/value", "bpm", self.settings.bpm)  # a patch's tempo box follows
                     log.info("tap tempo: %.2f bpm", bpm)
                     if (self.settings.tap_start and self.state == "stopped" and not self._master_tempo()
                             and self.tap.count == max(self.settings.beats_per_bar, 2)):
@@ -243,11 +245,11 @@ class LiveEngine:
             return
         _, name, apply = self.pending_scene
         self.pending_scene = None
-        apply(frame)
+        msgs = [("/lmdm/scene", (name,)), *(apply(frame) or ())]  # and the values it set
         if frame is None:
-            self.feedback.broadcast("/lmdm/scene", name)
+            self.feedback.broadcast_bundle(msgs, None)
         else:  # sent with the notes, as the bar line sounds
-            heapq.heappush(self.note_heap, (frame, next(self._seq), [("/lmdm/scene", (name,))]))
+            heapq.heappush(self.note_heap, (frame, next(self._seq), msgs))
         self._status()
 
     def _play(self, downbeat: float | None = None) -> None:
@@ -557,6 +559,7 @@ class LiveEngine:
             old, new, share = shed
             self._error("/lmdm/steps", f"generation takes {share:.0%} of each block: steps {old} -> {new} "
                                        "(engine.auto_steps; /lmdm/steps sets them again)")
+            self.feedback.broadcast("/lmdm/value", "steps", new)
 
     def _check_deadlines(self) -> None:
         # the callback after next reads from here (one tick later, at worst, we look again)

@@ -407,9 +407,10 @@ def _build_table() -> list[Address]:
                   "playing from it (a new mode or meter takes over here; a bundle whose timetag is the "
                   "bar line; to subscribers)"),
         _feedback("scene", "s", "name: a recalled scene takes over now (while playing on its bar line: a "
-                  "bundle whose timetag is the bar line; to subscribers)"),
-        _feedback("value", "s ...", "name value...: answer to /lmdm/get, and to subscribers when a MIDI "
-                  "control (midi_map) moved a setting"),
+                  "bundle whose timetag is the bar line, with an /lmdm/value per setting it set; to subscribers)"),
+        _feedback("value", "s ...", "name value...: answer to /lmdm/get; to subscribers also when a "
+                  "setting changes by other means than an OSC control: a MIDI control (midi_map), a scene "
+                  "taking over (in its /lmdm/scene bundle), a tap tempo, engine.auto_steps"),
         _feedback("midi/learned", "i s", "cc control: /lmdm/midi/learn bound that CC (to subscribers and "
                   "the patch that asked)"),
         _feedback("address", "s s s s s", "name types range help kind: answer to /lmdm/describe"),

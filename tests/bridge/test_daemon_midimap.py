@@ -93,6 +93,8 @@ def test_a_controller_drives_the_daemon_and_midi_learn_binds_a_knob(jack_server,
         want = 60.0 * sr / statistics.median(b - a for a, b in zip(taps, taps[1:]))
         bpm = read(c, "bpm")[0]
         assert abs(bpm - want) < 1.5, (bpm, want)
+        told = [m.args[1] for m in c.all("/lmdm/value", since) if m.args[0] == "bpm"][:-1]  # (the last: the get's)
+        assert len(told) == 3 and abs(told[-1] - bpm) < 0.01, told  # each tapped tempo, to subscribers
         assert read(c, "state") == ("stopped",)
         assert not [m for m in c.all("/lmdm/error") if m.args[0] not in (
             "/lmdm/scene/recall", "/lmdm/midi/learn", "/lmdm/midi/forget")]

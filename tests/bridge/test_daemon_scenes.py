@@ -8,6 +8,7 @@ import time
 
 import yaml
 
+from bridge.scenes import SCENE_PARAMS
 from daemonkit import FAST, start_daemon, start_refused
 
 # a section's settings as a performer sets them, then other values over every one
@@ -26,8 +27,9 @@ def read(c, names) -> dict:
     since = c.mark()
     for name in names:
         c.send("/lmdm/get", name)
-    c.wait_for("/lmdm/value", since=since, where=lambda m: m.args[0] == names[-1])
-    return {m.args[0]: tuple(m.args[1:]) for m in c.all("/lmdm/value", since)}
+    c.wait_for("/lmdm/value", since=since, where=lambda m: m.args[0] == names[-1] and m.timetag is None)
+    return {m.args[0]: tuple(m.args[1:]) for m in c.all("/lmdm/value", since)
+            if m.timetag is None}  # the answers (a scene's values come in its bundle)
 
 
 def read_until(c, want: dict, timeout: float = 5.0) -> dict:
@@ -87,6 +89,16 @@ def test_a_stored_scene_comes_back_while_the_band_plays_and_after_a_restart(jack
         took = [(m.args[0], round(m.timetag, 3)) for m in c.all("/lmdm/scene", since)]
         assert [n for n, _ in took] == ["verse", "intro", "kit"], took
         assert all(t in bars for _, t in took), (took, sorted(bars))
+        # and with each, the values it set (as they are then), so a patch's controls follow it
+        told: dict = {}
+        for m in c.all("/lmdm/value", since):
+            if m.timetag is not None:  # (the gets' answers come bare)
+                told.setdefault(round(m.timetag, 3), {}).update(approx({m.args[0]: m.args[1:]}))
+        at = dict(took)
+        assert told[at["intro"]] == {"prompt": ("dreamy ambient pads", 1.0), "density": (0.2,), "stem/drums/mute": (1,)}
+        assert told[at["kit"]] == {"stem/drums/program": (0,), "density": (0.7,)}  # the refused program stays
+        assert set(told[at["verse"]]) == set(SCENE_PARAMS)  # a stored scene holds them all
+        assert {k: told[at["verse"]][k] for k in VERSE_READ} == VERSE_READ
         # while the band plays, each scene took over on a bar line (4 beats, 8 blocks a bar here)
         beats = [float(b) for b in re.findall(r"scene \S+ takes over at beat ([0-9.]+)", d.output())]
         assert len(beats) == 3 and all(b % 4 == 0 for b in beats) and beats == sorted(set(beats)), beats
