@@ -205,6 +205,9 @@ class Daemon:
             self._store_scene(args[0], c.sender)
         elif name == "scene/recall":
             self._recall_scene(args[0], c.sender)
+        elif name == "scene/delete":
+            self.scenes.delete(args[0])
+            log.info("scene %s deleted", args[0])
         elif name == "midi/learn":
             self.midi_map.learn(args[0])
             self._learner = c.sender if self.midi_map.learning else None

@@ -380,6 +380,10 @@ def _build_table() -> list[Address]:
                 "set what a scene holds (stored, or the config's scenes.presets): while the band plays, all of "
                 "it together on the next bar line of the blocks not planned yet (about a beat ahead of what "
                 "sounds; a later recall before it replaces it), at once while stopped; /lmdm/get scenes lists them", args=(Arg("name", "str"),), check=_check_scene_name),
+        Address(PREFIX + "scene/delete", "s", "a stored scene's name", None,
+                "forget a scene stored with /lmdm/scene/store (and rewrite scenes.file); a preset of the "
+                "config stays (remove it there), and one it shadowed shows again",
+                args=(Arg("name", "str"),), check=_check_scene_name),
         _action("midi/learn", "MIDI learn: the next control change on midi_in (on the config's midi_map.channel) "
                 "drives this control from then on, named as /lmdm/get names it (density, stem/bass/mute, mode, "
                 "...) or play, stop, reset, tap; answers /lmdm/midi/learned; none cancels; kept in midi_map.file "

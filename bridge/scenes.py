@@ -116,9 +116,27 @@ class SceneBook:
         scene = check_scene(name, values, "scene/store")
         with self.lock:
             if name not in self.stored and len(self.stored) >= MAX_SCENES:
-                raise SceneError(f"scene/store: {MAX_SCENES} scenes stored already; store over one of them")
+                raise SceneError(f"scene/store: {MAX_SCENES} scenes stored already; store over one of them or delete one (/lmdm/scene/delete)")
             self.stored[name] = scene
             if self.file is None:
                 return None
-            snapshot = {n: {p: _plain(a) for p, a in s.items()} for n, s in self.stored.items()}
-            return self.file.write(snapshot)  # in order with the snapshots: a thread, started
+            return self._save()
+
+    def delete(self, name: str) -> threading.Thread | None:
+        """Forget stored scene `name` (a preset of the same name shows again); with a file,
+        rewrite it. A preset of the config is not deleted here: SceneError says so."""
+        with self.lock:
+            if name not in self.stored:
+                if name in self.presets:
+                    raise SceneError(f"scene {name!r} is a preset of the config (scenes.presets): "
+                                     "remove it there")
+                known = ", ".join(sorted(self.stored)) or "none"
+                raise SceneError(f"no stored scene {name!r}; stored: {known}")
+            del self.stored[name]
+            if self.file is None:
+                return None
+            return self._save()
+
+    def _save(self) -> threading.Thread:
+        """The stored scenes to the file (under self.lock: writes start in order)."""
+        return self.file.write({n: {p: _plain(a) for p, a in s.items()} for n, s in self.stored.items()})

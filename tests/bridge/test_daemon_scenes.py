@@ -126,8 +126,15 @@ def test_a_stored_scene_comes_back_while_the_band_plays_and_after_a_restart(jack
         assert approx(read(c, list(VERSE))) == VERSE_READ
         assert c.wait_for("/lmdm/scene", since=since).args == ("verse",)
         assert "takes over at beat" not in d.output()
+        # a scene stored by mistake is deleted (and gone from the file); a preset is the config's
+        c.send("/lmdm/scene/delete", "verse")
+        assert read(c, ["scenes"]) == {"scenes": ("intro", "kit")}
+        since = c.mark()
+        c.send("/lmdm/scene/delete", "intro")
+        assert "is a preset of the config" in c.wait_for("/lmdm/error", since=since).args[1]
     finally:
         d.stop()
+    assert yaml.safe_load((tmp_path / "gig.yaml").read_text()) == {}
 
 
 def test_a_broken_scenes_file_stops_the_start_with_an_error_naming_it(jack_server, tmp_path):

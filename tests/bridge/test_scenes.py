@@ -86,3 +86,18 @@ def test_the_file_keeps_the_latest_store_when_writers_run_out_of_order(tmp_path)
     book.file._write(2, {"verse": {"bpm": 100.0}})
     book.file._write(1, {"verse": {"bpm": 90.0}})
     assert yaml.safe_load((tmp_path / "gig.yaml").read_text()) == {"verse": {"bpm": 100.0}}
+
+
+def test_a_stored_scene_can_be_deleted_and_a_preset_it_shadowed_shows_again(tmp_path):
+    book = SceneBook({"verse": {"density": 0.4}}, tmp_path / "gig.yaml")
+    book.store("verse", {"density": 0.9}).join()
+    book.store("outro", {"bpm": 80.0}).join()
+    book.delete("verse").join()
+    assert book.get("verse") == {"density": (0.4,)}  # the config's again
+    assert yaml.safe_load((tmp_path / "gig.yaml").read_text()) == {"outro": {"bpm": 80.0}}
+    with pytest.raises(SceneError, match="'verse' is a preset of the config"):
+        book.delete("verse")
+    with pytest.raises(SceneError, match="no stored scene 'bridge'; stored: outro"):
+        book.delete("bridge")
+    book.delete("outro").join()
+    assert book.names() == ("verse",) and SceneBook(None, tmp_path / "gig.yaml").names() == ()

@@ -119,7 +119,8 @@ def test_inlets_and_outlets_are_numbered():
 SAMPLE_STRINGS = {"/lmdm/mode": "free", "/lmdm/model": "default", "/lmdm/key": "C minor",
                   "/lmdm/prompt": "warm funky bass", "/lmdm/record": "take1",
                   "/lmdm/describe": "/lmdm/bpm", "/lmdm/get": "bpm", "/lmdm/scene/store": "verse",
-                  "/lmdm/scene/recall": "verse", "/lmdm/midi/learn": "density", "/lmdm/midi/forget": "density"}
+                  "/lmdm/scene/recall": "verse", "/lmdm/midi/learn": "density", "/lmdm/midi/forget": "density",
+                  "/lmdm/scene/delete": "verse"}
 
 
 def sample(address: str, position: int, tag: str):

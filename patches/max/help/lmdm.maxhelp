@@ -2363,7 +2363,7 @@
 			{
 				"box": {
 					"maxclass": "comment",
-					"text": "Scenes: store verse keeps the settings now (prompt, tempo, key, generation controls, stem gains, mutes, programs) as scene verse; recall verse sets them again, all together on a bar line while the band plays (send it a beat ahead). get scenes lists them; scenes.presets in the daemon's config adds your own.",
+					"text": "Scenes: store verse keeps the settings now (prompt, tempo, key, generation controls, stem gains, mutes, programs) as scene verse; recall verse sets them again, all together on a bar line while the band plays (send it a beat ahead). get scenes lists them; delete verse forgets a stored one; scenes.presets in the daemon's config adds your own.",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
@@ -2424,6 +2424,24 @@
 						94.0
 					],
 					"id": "obj-143"
+				}
+			},
+			{
+				"box": {
+					"maxclass": "message",
+					"text": "delete verse",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						150.0,
+						1120.0,
+						90.0,
+						22.0
+					],
+					"id": "obj-144"
 				}
 			}
 		],
@@ -3200,6 +3218,18 @@
 				"patchline": {
 					"source": [
 						"obj-142",
+						0
+					],
+					"destination": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-144",
 						0
 					],
 					"destination": [

@@ -482,16 +482,17 @@
 			{
 				"box": {
 					"maxclass": "newobj",
-					"text": "route mode model key prompt mix store recall learn forget",
-					"numinlets": 10,
-					"numoutlets": 10,
+					"text": "route mode model key prompt mix store recall learn forget delete",
+					"numinlets": 11,
+					"numoutlets": 11,
 					"patching_rect": [
 						120.0,
 						430.0,
-						380.0,
+						420.0,
 						22.0
 					],
 					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -2058,7 +2059,7 @@
 			{
 				"box": {
 					"maxclass": "comment",
-					"text": "store verse, recall verse: scenes (settings kept by name)",
+					"text": "store verse, recall verse, delete verse: scenes (settings kept by name)",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
@@ -2154,6 +2155,42 @@
 						700.0,
 						420.0,
 						20.0
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"id": "obj-117",
+					"text": "tosymbol",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"patching_rect": [
+						1800.0,
+						730.0,
+						68.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					]
+				}
+			},
+			{
+				"box": {
+					"maxclass": "newobj",
+					"id": "obj-118",
+					"text": "prepend /lmdm/scene/delete",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						1800.0,
+						760.0,
+						180.0,
+						22.0
+					],
+					"outlettype": [
+						""
 					]
 				}
 			}
@@ -2799,7 +2836,7 @@
 				"patchline": {
 					"source": [
 						"obj-25",
-						9
+						10
 					],
 					"destination": [
 						"obj-40",
@@ -4023,6 +4060,42 @@
 				"patchline": {
 					"source": [
 						"obj-115",
+						0
+					],
+					"destination": [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-25",
+						9
+					],
+					"destination": [
+						"obj-117",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-117",
+						0
+					],
+					"destination": [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-118",
 						0
 					],
 					"destination": [
