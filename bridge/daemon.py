@@ -209,6 +209,8 @@ class Daemon:
             self.scenes.delete(args[0])
             log.info("scene %s deleted", args[0])
         elif name == "midi/learn":
+            if not self.cfg.audio.midi:
+                raise ValueError("this daemon has no MIDI input (audio.midi: false in its config)")
             self.midi_map.learn(args[0])
             self._learner = c.sender if self.midi_map.learning else None
         elif name == "midi/forget":

@@ -1,5 +1,5 @@
 """Port layout options: autoconnection to the server's system ports, stereo stem pairs,
-no MIDI; the daemon prints the ports it made."""
+no MIDI (and no MIDI learn); the daemon prints the ports it made."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,7 @@ from daemonkit import FAST, start_daemon
 
 
 @pytest.mark.slow
-def test_autoconnect_stereo_stems_and_no_midi(jack_server, tmp_path):
+def test_autoconnect_stereo_stems_and_no_midi(jack_server, tmp_path, osc_client_factory):
     import jack
     d = start_daemon(jack_server, tmp_path, {**FAST, "audio": {"autoconnect": True, "stem_channels": 2,
                                                                  "midi": False, "inputs": 1}})
@@ -24,6 +24,9 @@ def test_autoconnect_stereo_stems_and_no_midi(jack_server, tmp_path):
         assert sources == ["system:capture_1"]
         assert [p.name for p in client.get_all_connections(f"{d.client_name}:mix_L")] == ["system:playback_1"]
         assert [p.name for p in client.get_all_connections(f"{d.client_name}:mix_R")] == ["system:playback_2"]
+        c = osc_client_factory(d.osc_port)  # no MIDI input: nothing to learn from, and it says so
+        c.send("/lmdm/midi/learn", "density")
+        assert "no MIDI input (audio.midi: false" in c.wait_for("/lmdm/error").args[1]
     finally:
         client.close()
         assert d.stop() == 0
