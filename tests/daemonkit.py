@@ -220,16 +220,14 @@ class MidiProbe:
 
     def _process(self, n: int) -> None:
         self.out.clear_buffer()
-        if self.chord:
-            for i, pitch in enumerate(self.chord):
-                self.out.write_midi_event(i, bytes((0x90, pitch, 90)))
-            self.chord = []
+        chord, self.chord = [bytes((0x90, pitch, 90)) for pitch in self.chord], []
         frame = self.client.last_frame_time
         with self.lock:
-            out, self._outbox = self._outbox, []
-        for i, data in enumerate(out):
+            out, self._outbox = self._outbox[:n - len(chord)], self._outbox[n - len(chord):]
+        for i, data in enumerate(chord + out):  # one frame apart, in order (JACK wants them so)
             self.out.write_midi_event(i, data)
-            self.sent.append((frame + i, data))
+            if i >= len(chord):
+                self.sent.append((frame + i, data))
         got = [(frame + t, bytes(data)) for t, data in self.inp.incoming_midi_events()]
         if got:
             with self.lock:
