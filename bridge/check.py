@@ -214,8 +214,7 @@ def main(args: argparse.Namespace) -> int:
             raise ConfigError(f"--blocks must be at least 1, got {args.blocks}")
         cfg = load_config(args.config, overrides_from_args(args))
         scenes = SceneBook(cfg.scenes.presets, cfg.scenes.file).names()  # the scenes file too
-        m = cfg.midi_map
-        midi_map = MidiMap(m.cc, m.program, m.channel, m.file)  # the MIDI learn file too
+        midi_map = MidiMap.from_config(cfg.midi_map)  # the MIDI learn file too
     except (ConfigError, SceneError, MidiMapError) as exc:
         if args.json:
             print(json.dumps({"ok": False, "checks": [asdict(Check("config", "fail", str(exc)))]}))

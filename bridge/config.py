@@ -159,8 +159,7 @@ class ScenesConfig:
 
     def check(self) -> None:
         from bridge.scenes import SceneError, check_scenes
-        if self.file is not None and (not self.file or Path(self.file).is_dir()):
-            raise ConfigError(f"scenes.file: {self.file!r} is not a file name")
+        _file_name("scenes.file", self.file)
         try:
             check_scenes(self.presets, "scenes.presets")
         except SceneError as exc:
@@ -176,8 +175,7 @@ class MidiMapConfig:
 
     def check(self) -> None:
         from bridge.midimap import MidiMapError, check_map
-        if self.file is not None and (not self.file or Path(self.file).is_dir()):
-            raise ConfigError(f"midi_map.file: {self.file!r} is not a file name")
+        _file_name("midi_map.file", self.file)
         try:
             check_map(self.cc, self.program, self.channel)
         except MidiMapError as exc:
@@ -241,6 +239,12 @@ def _range(name: str, value: Any, lo: float, hi: float) -> None:
 def _choice(name: str, value: Any, choices: tuple) -> None:
     if value not in choices:
         raise ConfigError(f"{name}: {value!r} is not one of {', '.join(map(str, choices))}")
+
+
+def _file_name(name: str, value: str | None) -> None:
+    """A file the daemon writes (None: none): a name, not a folder."""
+    if value is not None and (not value or Path(value).is_dir()):
+        raise ConfigError(f"{name}: {value!r} is not a file name")
 
 
 def _merge(base: dict, over: dict, path: str = "") -> dict:

@@ -91,8 +91,7 @@ class Daemon:
         from bridge.scenes import SceneBook
         self.scenes = SceneBook(cfg.scenes.presets, cfg.scenes.file)  # SceneError: a bad scenes file
         from bridge.midimap import MidiMap
-        m = cfg.midi_map
-        self.midi_map = MidiMap(m.cc, m.program, m.channel, m.file)  # MidiMapError: a bad learn file
+        self.midi_map = MidiMap.from_config(cfg.midi_map)  # MidiMapError: a bad learn file
         self._learner: tuple[str, int] | None = None  # who sent the /lmdm/midi/learn waiting
         self.backend = None
         self.osc = None

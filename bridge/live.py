@@ -245,7 +245,7 @@ class LiveEngine:
             return
         _, name, apply = self.pending_scene
         self.pending_scene = None
-        msgs = [("/lmdm/scene", (name,)), *(apply(frame) or ())]  # and the values it set
+        msgs = [("/lmdm/scene", (name,)), *apply(frame)]  # and the values it set
         if frame is None:
             self.feedback.broadcast_bundle(msgs, None)
         else:  # sent with the notes, as the bar line sounds

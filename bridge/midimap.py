@@ -176,6 +176,11 @@ class MidiMap:
         self._last: dict[int, int] = {}  # the latest value of each CC (presses)
         self.lock = threading.Lock()  # learn/forget come from OSC threads, MIDI from the engine's
 
+    @classmethod
+    def from_config(cls, m) -> "MidiMap":
+        """From the config's midi_map (bridge.config.MidiMapConfig)."""
+        return cls(m.cc, m.program, m.channel, m.file)
+
     def _bind(self, b: Binding) -> None:
         for cc in [cc for cc, old in self.bindings.items() if old.target == b.target]:
             del self.bindings[cc]

@@ -118,8 +118,6 @@ class SceneBook:
             if name not in self.stored and len(self.stored) >= MAX_SCENES:
                 raise SceneError(f"scene/store: {MAX_SCENES} scenes stored already; store over one of them or delete one (/lmdm/scene/delete)")
             self.stored[name] = scene
-            if self.file is None:
-                return None
             return self._save()
 
     def delete(self, name: str) -> threading.Thread | None:
@@ -133,10 +131,11 @@ class SceneBook:
                 known = ", ".join(sorted(self.stored)) or "none"
                 raise SceneError(f"no stored scene {name!r}; stored: {known}")
             del self.stored[name]
-            if self.file is None:
-                return None
             return self._save()
 
-    def _save(self) -> threading.Thread:
-        """The stored scenes to the file (under self.lock: writes start in order)."""
+    def _save(self) -> threading.Thread | None:
+        """The stored scenes to the file, if there is one (under self.lock: writes start in
+        order); its writer thread."""
+        if self.file is None:
+            return None
         return self.file.write({n: {p: _plain(a) for p, a in s.items()} for n, s in self.stored.items()})

@@ -108,7 +108,7 @@ def test_a_broken_map_is_a_config_error_naming_the_key(tmp_path):
     assert (cfg.midi_map.channel, cfg.midi_map.cc, cfg.midi_map.program) == (2, {1: "density", 64: "tap"}, {0: "verse"})
     (tmp_path / "m.yaml").write_text("1: {to: tuba}\n")
     with pytest.raises(MidiMapError, match=r"m\.yaml\.1: 'tuba'"):
-        MidiMap(cfg.midi_map.cc, cfg.midi_map.program, cfg.midi_map.channel, cfg.midi_map.file)
+        MidiMap.from_config(cfg.midi_map)
 
 
 def test_lmdm_check_reads_the_learn_file_and_calls_a_broken_one_a_config_error(tmp_path):
